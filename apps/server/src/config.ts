@@ -1,0 +1,89 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+/** Validated configuration, from `LINGXI_*` environment variables over an optional `lingxi.config.json`. */
+export const configSchema = z
+  .object({
+    dataDir: z.string().min(1).default('./.lingxi'),
+    port: z.coerce.number().int().min(0).max(65535).default(8080),
+    host: z.string().min(1).default('0.0.0.0'),
+    databaseUrl: z.string().url().optional(),
+    clickhouseUrl: z.string().url().optional(),
+    clickhouseUser: z.string().optional(),
+    clickhousePassword: z.string().optional(),
+    clickhouseDatabase: z
+      .string()
+      .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be a plain identifier')
+      .default('lingxi'),
+    clickhouseCluster: z
+      .string()
+      .regex(/^[A-Za-z_][A-Za-z0-9_.-]*$/, 'must be a plain identifier')
+      .optional(),
+    masterKey: z
+      .string()
+      .regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hex characters (a 256-bit key)')
+      .optional(),
+    timezone: z.string().default('Asia/Shanghai'),
+    logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    demoCustomers: z.coerce.number().int().min(0).default(20_000),
+    demoSeed: z.coerce.number().int().default(42),
+    tagRefreshCron: z.string().default('30 2 * * *'),
+    tagSnapshotRetentionDays: z.coerce.number().int().min(1).default(400),
+  })
+  .strict();
+
+export type Config = z.infer<typeof configSchema>;
+
+const envKeys: Record<string, keyof Config> = {
+  LINGXI_DATA_DIR: 'dataDir',
+  LINGXI_PORT: 'port',
+  PORT: 'port',
+  LINGXI_HOST: 'host',
+  LINGXI_DATABASE_URL: 'databaseUrl',
+  LINGXI_CLICKHOUSE_URL: 'clickhouseUrl',
+  LINGXI_CLICKHOUSE_USER: 'clickhouseUser',
+  LINGXI_CLICKHOUSE_PASSWORD: 'clickhousePassword',
+  LINGXI_CLICKHOUSE_DATABASE: 'clickhouseDatabase',
+  LINGXI_CLICKHOUSE_CLUSTER: 'clickhouseCluster',
+  LINGXI_MASTER_KEY: 'masterKey',
+  LINGXI_TIMEZONE: 'timezone',
+  LINGXI_LOG_LEVEL: 'logLevel',
+  LINGXI_DEMO_CUSTOMERS: 'demoCustomers',
+  LINGXI_DEMO_SEED: 'demoSeed',
+  LINGXI_TAG_REFRESH_CRON: 'tagRefreshCron',
+  LINGXI_TAG_SNAPSHOT_RETENTION_DAYS: 'tagSnapshotRetentionDays',
+};
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Loads config; `LINGXI_PORT` wins over `PORT`. Fails fast with a message naming the bad key. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
+  const file = env.LINGXI_CONFIG ?? resolve(cwd, 'lingxi.config.json');
+  let fromFile: Record<string, unknown> = {};
+  if (existsSync(file)) {
+    try {
+      const parsed: unknown = JSON.parse(readFileSync(file, 'utf8'));
+      fromFile = z.record(z.string(), z.unknown()).parse(parsed);
+    } catch (err) {
+      throw new ConfigError(`${file}: not a JSON object (${(err as Error).message})`);
+    }
+  }
+  const fromEnv: Record<string, unknown> = {};
+  for (const [envKey, key] of Object.entries(envKeys)) {
+    const v = env[envKey];
+    if (v !== undefined && v !== '' && !(envKey === 'PORT' && env.LINGXI_PORT)) fromEnv[key] = v;
+  }
+  const result = configSchema.safeParse({ ...fromFile, ...fromEnv });
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const key = String(issue?.path[0] ?? '');
+    const envName = Object.entries(envKeys).find(([, k]) => k === key)?.[0];
+    throw new ConfigError(
+      `invalid configuration ${key}${envName ? ` (env ${envName})` : ''}: ${issue?.message ?? 'invalid value'}`,
+    );
+  }
+  return { ...result.data, dataDir: resolve(cwd, result.data.dataDir) };
+}
