@@ -1,0 +1,60 @@
+import { Command } from 'commander';
+import { buildApp } from '../app.ts';
+import { loadConfig } from '../config.ts';
+import { openContext, writeServerLock } from '../context.ts';
+import { runCommand } from './output.ts';
+
+const program = new Command('lingxi')
+  .description('Lingxi (灵犀) — retail-banking customer intelligence and marketing platform')
+  .option('--json', 'print exactly one JSON object on stdout (logs and progress go to stderr)')
+  .showHelpAfterError();
+
+async function serve(opts: { ensureDemo: boolean }): Promise<void> {
+  const config = loadConfig();
+  const ctx = await openContext({ config, forServer: true });
+  if (opts.ensureDemo) {
+    const { ensureDemoBank } = await import('./demo.ts');
+    await ensureDemoBank(ctx);
+  }
+  const app = await buildApp(ctx);
+  const address = await app.listen({ port: config.port, host: config.host });
+  const url = address.replace('0.0.0.0', 'localhost').replace('[::]', 'localhost');
+  const releaseLock = writeServerLock(config, url);
+  process.stderr.write(`Lingxi is running at ${url}  (API docs: ${url}/docs)\n`);
+  const shutdown = async () => {
+    releaseLock();
+    await app.close();
+    await ctx.stores.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void shutdown());
+  process.once('SIGTERM', () => void shutdown());
+}
+
+program
+  .command('serve')
+  .description('run the API (and console) on the configured stores')
+  .action(async () => serve({ ensureDemo: false }));
+
+program
+  .command('start')
+  .description('first run: create the data dir and a demo bank; then serve (what `npm start` runs)')
+  .action(async () => serve({ ensureDemo: true }));
+
+program
+  .command('migrate')
+  .description('apply pending migrations to both stores')
+  .action(async (_o, cmd: Command) =>
+    runCommand(
+      cmd,
+      async () => {
+        const ctx = await openContext();
+        const result = { ok: true, operational: ctx.stores.op.kind, analytics: ctx.stores.an.kind };
+        await ctx.stores.close();
+        return result;
+      },
+      (r) => `migrations applied (operational=${r.operational}, analytics=${r.analytics})`,
+    ),
+  );
+
+await program.parseAsync(process.argv);
