@@ -26,6 +26,7 @@ export const operationalColumns: Record<string, TableClasses> = {
   users: {
     ...c1('id', 'username', 'role_id', 'branch_id', 'failed_logins', 'locked_until', 'disabled', 'created_at'),
     ...c2('display_name', 'password_hash'),
+    ...c1('password_changed_at'),
   },
   customers: {
     ...c1('id', 'cif', 'home_branch_id', 'rm_user_id', 'investor_class', 'flags', 'personalised_marketing', 'status'),
@@ -34,6 +35,7 @@ export const operationalColumns: Record<string, TableClasses> = {
     ...c2('mobile_enc', 'mobile_hash', 'mobile_masked', 'province', 'city', 'occupation', 'industry', 'employer_type'),
     ...c2('education', 'marital_status', 'children_count', 'housing', 'city_since', 'monthly_income_fen'),
     ...c2('investment_experience'),
+    ...c1('merged_into'),
   },
   source_records: {
     ...c1('id', 'source_system', 'source_key', 'customer_id', 'synthetic_truth_id', 'received_at'),
@@ -104,6 +106,36 @@ export const operationalColumns: Record<string, TableClasses> = {
     ...c2('raw_enc'),
   },
   settings: c1('key', 'value', 'updated_at', 'updated_by'),
+  // 0004_security: staff sessions (only digests of the session id and CSRF token) and the hash-chained audit trail.
+  // The client IP is personal data (C2) and is kept only as a keyed hash; audit reasons and details are free text
+  // typed by staff, so they are declared C2 even though modules must not put customer PII in them.
+  sessions: {
+    ...c1('id_hash', 'user_id', 'csrf_token_hash', 'created_at', 'expires_at', 'last_seen_at'),
+    ...c2('ip_hash'),
+  },
+  audit_log: {
+    ...c1('seq', 'at', 'actor_id', 'actor_role', 'action', 'target_type', 'target_id', 'prev_hash', 'hash'),
+    ...c2('reason', 'details'),
+  },
+  audit_head: c1('id', 'seq', 'hash'),
+  golden_lineage: c1('customer_id', 'field', 'source_record_id', 'source_system', 'rule', 'candidates', 'decided_at'),
+  identity_merges: c1(
+    'id',
+    'kind',
+    'survivor_id',
+    'merged_id',
+    'moved',
+    'actor',
+    'reason',
+    'undoes',
+    'undone_by',
+    'at',
+  ),
+  identity_review: {
+    ...c1('id', 'record_a', 'record_b', 'match_probability', 'match_weight', 'status', 'decided_by', 'decided_at'),
+    ...c1('created_at'),
+    ...c2('evidence'),
+  },
 };
 
 export const analyticsColumns: Record<string, TableClasses> = {
