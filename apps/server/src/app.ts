@@ -12,6 +12,7 @@ import type { AppContext } from './app-context.ts';
 import { migrationsApplied } from './db/migrate.ts';
 import { installMetrics } from './http/metrics.ts';
 import { installProblemDetails } from './http/problem.ts';
+import { installAuth } from './modules/auth/auth.plugin.ts';
 
 export type RouteModule = (app: FastifyInstance, ctx: AppContext) => Promise<void> | void;
 
@@ -27,6 +28,7 @@ export async function buildApp(ctx: AppContext, extraModules: RouteModule[] = []
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installProblemDetails(app);
+  await installAuth(app, ctx);
 
   app.addHook('onSend', async (_req, reply, payload) => {
     reply.header('X-Content-Type-Options', 'nosniff');

@@ -48,6 +48,15 @@ export function operationalBackends(): OperationalBackend[] {
             await db.close();
             const a = new pg.Client({ connectionString: url });
             await a.connect();
+            // pool.end() resolves before every backend has gone; wait for them so FORCE kills nothing in use.
+            for (let i = 0; i < 50; i++) {
+              const { rows } = await a.query<{ n: number }>(
+                'SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1',
+                [name],
+              );
+              if ((rows[0]?.n ?? 0) === 0) break;
+              await new Promise((r) => setTimeout(r, 100));
+            }
             await a.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
             await a.end();
           },
