@@ -139,6 +139,7 @@ export const operationalColumns: Record<string, TableClasses> = {
 };
 
 export const analyticsColumns: Record<string, TableClasses> = {
+  synth_truth: c1('customer_id', 'lifecycle', 'personas', 'churn_date'),
   schema_migrations: c1('id', 'checksum', 'applied_at'),
   transactions: {
     ...c1('txn_id', 'customer_id', 'account_id', 'ts', 'import_run_id'),
