@@ -2,6 +2,10 @@ import { Command } from 'commander';
 import { buildApp } from '../app.ts';
 import { loadConfig } from '../config.ts';
 import { openContext, writeServerLock } from '../context.ts';
+import { registerAuditCommands } from '../modules/audit/audit.cli.ts';
+import { registerComplianceCheckCommand } from '../modules/compliance/compliance-check.cli.ts';
+import { registerModelCommands } from '../modules/models/models.cli.ts';
+import { registerUserCommands } from '../modules/users/users.cli.ts';
 import { runCommand } from './output.ts';
 
 const program = new Command('lingxi')
@@ -56,5 +60,11 @@ program
       (r) => `migrations applied (operational=${r.operational}, analytics=${r.analytics})`,
     ),
   );
+
+registerComplianceCheckCommand(program);
+registerModelCommands(program);
+
+registerUserCommands(program, () => openContext());
+registerAuditCommands(program, () => openContext());
 
 await program.parseAsync(process.argv);
