@@ -106,6 +106,13 @@ export const operationalColumns: Record<string, TableClasses> = {
     ...c2('raw_enc'),
   },
   settings: c1('key', 'value', 'updated_at', 'updated_by'),
+  tag_definitions: c1('id', 'version', 'hash', 'definition', 'created_at'),
+  audiences: c1('id', 'name', 'expression', 'purpose', 'created_by', 'created_at', 'updated_at'),
+  audience_snapshots: {
+    ...c1('id', 'audience_id', 'as_of', 'tag_versions', 'expression', 'customer_count', 'excluded_p4', 'created_by'),
+    ...c1('created_at'),
+    ...c2('bitmap'),
+  },
   // 0004_security: staff sessions (only digests of the session id and CSRF token) and the hash-chained audit trail.
   // The client IP is personal data (C2) and is kept only as a keyed hash; audit reasons and details are free text
   // typed by staff, so they are declared C2 even though modules must not put customer PII in them.
@@ -140,6 +147,20 @@ export const operationalColumns: Record<string, TableClasses> = {
 
 export const analyticsColumns: Record<string, TableClasses> = {
   synth_truth: c1('customer_id', 'lifecycle', 'personas', 'churn_date'),
+  tag_values: { ...c1('as_of', 'customer_id', 'tag_id', 'version'), ...c2('value_str', 'value_num') },
+  tag_refresh_stats: c1(
+    'as_of',
+    'tag_id',
+    'version',
+    'run_id',
+    'refreshed_at',
+    'total',
+    'non_null',
+    'coverage',
+    'distribution',
+    'duration_ms',
+  ),
+  model_scores: c1('as_of', 'customer_id', 'model_id', 'score', 'band', 'reasons', 'version'),
   schema_migrations: c1('id', 'checksum', 'applied_at'),
   transactions: {
     ...c1('txn_id', 'customer_id', 'account_id', 'ts', 'import_run_id'),

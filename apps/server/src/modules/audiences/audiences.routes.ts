@@ -1,0 +1,182 @@
+/** Audience builder API: count, overlap, CRUD, frozen snapshots, masked samples and CSV export. */
+
+import { Readable } from 'node:stream';
+import {
+  audienceIdParams,
+  audienceInput,
+  audienceList,
+  audienceView,
+  countRequest,
+  countResponse,
+  overlapRequest,
+  overlapResponse,
+  sampleQuery,
+  sampleResponse,
+  snapshotResponse,
+} from '@lingxi/contracts/audiences';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { RouteModule } from '../../app.ts';
+import type { AppContext } from '../../app-context.ts';
+import {
+  countAudience,
+  createAudience,
+  deleteAudience,
+  exportAudienceCsv,
+  getAudience,
+  listAudiences,
+  overlapAudiences,
+  sampleAudience,
+  snapshotAudience,
+  updateAudience,
+} from './audiences.service.ts';
+
+/** The signed-in user's id (the auth hook guarantees one on these routes). */
+function actorOf(req: FastifyRequest): string {
+  return req.user?.id ?? 'anonymous';
+}
+
+export const audiencesRoutes: RouteModule = async (fastify: FastifyInstance, ctx: AppContext) => {
+  const app = fastify.withTypeProvider<ZodTypeProvider>();
+  const tags = ['audiences'];
+
+  app.post(
+    '/api/v1/audiences/count',
+    {
+      config: { permission: 'audiences.read' },
+      schema: {
+        tags,
+        summary: 'Size of an expression (bitmap index), with P4 exclusions',
+        body: countRequest,
+        response: { 200: countResponse },
+      },
+    },
+    async (req) => countAudience(ctx, req.body.expression, req.body.purpose),
+  );
+
+  app.post(
+    '/api/v1/audiences/overlap',
+    {
+      config: { permission: 'audiences.read' },
+      schema: { tags, summary: 'Overlap of two expressions', body: overlapRequest, response: { 200: overlapResponse } },
+    },
+    async (req) => overlapAudiences(ctx, req.body.a, req.body.b, req.body.purpose),
+  );
+
+  app.get(
+    '/api/v1/audiences',
+    {
+      config: { permission: 'audiences.read' },
+      schema: { tags, summary: 'Saved audiences', response: { 200: audienceList } },
+    },
+    async () => ({ audiences: await listAudiences(ctx) }),
+  );
+
+  app.post(
+    '/api/v1/audiences',
+    {
+      config: { permission: 'audiences.write' },
+      schema: { tags, summary: 'Save an audience', body: audienceInput, response: { 201: audienceView } },
+    },
+    async (req, reply) => reply.status(201).send(await createAudience(ctx, req.body, actorOf(req))),
+  );
+
+  app.get(
+    '/api/v1/audiences/:id',
+    {
+      config: { permission: 'audiences.read' },
+      schema: { tags, summary: 'One audience', params: audienceIdParams, response: { 200: audienceView } },
+    },
+    async (req) => getAudience(ctx, req.params.id),
+  );
+
+  app.put(
+    '/api/v1/audiences/:id',
+    {
+      config: { permission: 'audiences.write' },
+      schema: {
+        tags,
+        summary: 'Replace an audience',
+        params: audienceIdParams,
+        body: audienceInput,
+        response: { 200: audienceView },
+      },
+    },
+    async (req) => updateAudience(ctx, req.params.id, req.body),
+  );
+
+  app.delete(
+    '/api/v1/audiences/:id',
+    {
+      config: { permission: 'audiences.write' },
+      schema: {
+        tags,
+        summary: 'Delete an audience and its snapshots',
+        params: audienceIdParams,
+        response: { 204: z.null() },
+      },
+    },
+    async (req, reply) => {
+      await deleteAudience(ctx, req.params.id);
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.post(
+    '/api/v1/audiences/:id/snapshot',
+    {
+      config: { permission: 'audiences.write' },
+      schema: {
+        tags,
+        summary: 'Freeze the audience (bitmap, as-of date, tag versions)',
+        params: audienceIdParams,
+        response: { 201: snapshotResponse },
+      },
+    },
+    async (req, reply) => reply.status(201).send(await snapshotAudience(ctx, req.params.id, actorOf(req))),
+  );
+
+  app.get(
+    '/api/v1/audiences/:id/sample',
+    {
+      config: { permission: 'audiences.read' },
+      schema: {
+        tags,
+        summary: 'Random members, masked',
+        params: audienceIdParams,
+        querystring: sampleQuery,
+        response: { 200: sampleResponse },
+      },
+    },
+    async (req) => sampleAudience(ctx, req.params.id, req.query.size),
+  );
+
+  app.get(
+    '/api/v1/audiences/:id/export',
+    {
+      config: { permission: 'audiences.export' },
+      schema: {
+        tags,
+        summary: 'CSV of members with masked PII only, watermarked with the exporter',
+        params: audienceIdParams,
+      },
+    },
+    async (req, reply) => {
+      const actor = actorOf(req);
+      const lines = exportAudienceCsv(ctx, req.params.id, actor);
+      const first = await lines.next(); // evaluates the audience: errors still become problem responses
+      const body = Readable.from(
+        (async function* () {
+          if (!first.done) yield first.value;
+          yield* lines;
+        })(),
+      );
+      return reply
+        .header('Content-Type', 'text/csv; charset=utf-8')
+        .header('Content-Disposition', `attachment; filename="${req.params.id}.csv"`)
+        .header('X-Lingxi-Watermark', actor)
+        .send(body);
+    },
+  );
+};

@@ -1,0 +1,301 @@
+/**
+ * In-process tag index: roaring bitmaps (RoaringBitmap32 over dense customer ids) per enum / boolean / set value and,
+ * for numeric and date tags, 32 equal-rank buckets over the sorted values. The sorted values and ids of every bucket
+ * are kept, so a comparison whose boundary falls inside a bucket is resolved exactly: full buckets are OR-ed as
+ * bitmaps, the boundary bucket contributes exactly the ids on the right side of the boundary.
+ *
+ * An index is immutable once built; refresh builds a new one and swaps the holder's reference, so readers holding the
+ * old object never see a half-built index.
+ */
+import {
+  type BitmapAlgebra,
+  evaluateAudience,
+  type NormalExpr,
+  type NormalLeaf,
+} from '@lingxi/core/audience/expression';
+import type { TagDefinition } from '@lingxi/core/tags/dsl';
+import roaring from 'roaring';
+import type { AppContext } from '../../app-context.ts';
+
+export type Bitmap = InstanceType<typeof roaring.RoaringBitmap32>;
+const { RoaringBitmap32 } = roaring;
+
+export const NUMERIC_BUCKETS = 32;
+
+/** A bitmap of the given ids (any order). */
+export function bitmapOf(ids: ArrayLike<number>): Bitmap {
+  return new RoaringBitmap32().addMany(ids);
+}
+
+interface Bucket {
+  /** Rank range [lo, hi) in the sorted arrays. */
+  lo: number;
+  hi: number;
+  bitmap: Bitmap;
+}
+
+export interface NumericIndex {
+  /** Values ascending; ids[i] has values[i]. */
+  values: Float64Array;
+  ids: Uint32Array;
+  buckets: Bucket[];
+  present: Bitmap;
+}
+
+export interface ValueIndex {
+  byValue: Map<string, Bitmap>;
+  present: Bitmap;
+}
+
+/** Builds the numeric index of one tag from (id, value) pairs in any order. */
+export function buildNumericIndex(
+  ids: ArrayLike<number>,
+  values: ArrayLike<number>,
+  buckets = NUMERIC_BUCKETS,
+): NumericIndex {
+  const n = ids.length;
+  const order = new Uint32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  const sortedAlready = isSortedPairs(ids, values);
+  if (!sortedAlready)
+    order.sort((a, b) => (values[a] as number) - (values[b] as number) || (ids[a] as number) - (ids[b] as number));
+  const vs = new Float64Array(n);
+  const is = new Uint32Array(n);
+  for (let i = 0; i < n; i++) {
+    const k = order[i] as number;
+    vs[i] = values[k] as number;
+    is[i] = ids[k] as number;
+  }
+  const out: Bucket[] = [];
+  const k = Math.max(1, Math.min(buckets, n));
+  for (let b = 0; b < k; b++) {
+    const lo = Math.floor((b * n) / k);
+    const hi = Math.floor(((b + 1) * n) / k);
+    if (hi > lo) out.push({ lo, hi, bitmap: new RoaringBitmap32(is.subarray(lo, hi)) });
+  }
+  return { values: vs, ids: is, buckets: out, present: new RoaringBitmap32(is) };
+}
+
+function isSortedPairs(ids: ArrayLike<number>, values: ArrayLike<number>): boolean {
+  for (let i = 1; i < ids.length; i++) {
+    const dv = (values[i] as number) - (values[i - 1] as number);
+    if (dv < 0 || (dv === 0 && (ids[i] as number) < (ids[i - 1] as number))) return false;
+  }
+  return true;
+}
+
+/** First rank whose value is ≥ x (inclusive) or > x (exclusive). */
+function lowerBound(values: Float64Array, x: number, strict: boolean): number {
+  let lo = 0;
+  let hi = values.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    const v = values[mid] as number;
+    if (strict ? v <= x : v < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Customers with ranks in [a, b): whole buckets as bitmaps, boundary buckets from the exact sorted ids. */
+export function rankRange(ix: NumericIndex, a: number, b: number): Bitmap {
+  const whole: Bitmap[] = [];
+  const out = new RoaringBitmap32();
+  if (b <= a) return out;
+  for (const bk of ix.buckets) {
+    if (bk.hi <= a || bk.lo >= b) continue;
+    if (bk.lo >= a && bk.hi <= b) whole.push(bk.bitmap);
+    else out.addMany(ix.ids.subarray(Math.max(a, bk.lo), Math.min(b, bk.hi)));
+  }
+  if (whole.length === 0) return out;
+  const merged = RoaringBitmap32.orMany(whole);
+  merged.orInPlace(out);
+  return merged;
+}
+
+export function numericLeaf(
+  ix: NumericIndex,
+  op: Extract<NormalLeaf, { kind: 'num' }>['op'],
+  values: number[],
+): Bitmap {
+  const n = ix.values.length;
+  const [x = Number.NaN, y = Number.NaN] = values;
+  const eq = (v: number) => rankRange(ix, lowerBound(ix.values, v, false), lowerBound(ix.values, v, true));
+  switch (op) {
+    case 'lt':
+      return rankRange(ix, 0, lowerBound(ix.values, x, false));
+    case 'lte':
+      return rankRange(ix, 0, lowerBound(ix.values, x, true));
+    case 'gt':
+      return rankRange(ix, lowerBound(ix.values, x, true), n);
+    case 'gte':
+      return rankRange(ix, lowerBound(ix.values, x, false), n);
+    case 'between':
+      return rankRange(ix, lowerBound(ix.values, x, false), lowerBound(ix.values, y, true));
+    case 'eq':
+      return eq(x);
+    case 'ne':
+      return RoaringBitmap32.andNot(ix.present, eq(x));
+    case 'in':
+      return RoaringBitmap32.orMany(values.map(eq));
+    case 'not_in':
+      return RoaringBitmap32.andNot(ix.present, RoaringBitmap32.orMany(values.map(eq)));
+  }
+}
+
+export interface TagIndexData {
+  asOf: string;
+  versions: ReadonlyMap<string, number>;
+  universe: Bitmap;
+  /** Customers with personalised marketing off (rule P4). */
+  personalisationOff: Bitmap;
+  values: ReadonlyMap<string, ValueIndex>;
+  numeric: ReadonlyMap<string, NumericIndex>;
+  builtAt: string;
+  buildMs: number;
+}
+
+/** An immutable snapshot index with the bitmap algebra the audience evaluator runs on. */
+export class TagIndex implements BitmapAlgebra<Bitmap> {
+  constructor(readonly data: TagIndexData) {}
+
+  get asOf(): string {
+    return this.data.asOf;
+  }
+
+  universe(): Bitmap {
+    return this.data.universe;
+  }
+
+  present(tag: string): Bitmap {
+    return this.data.values.get(tag)?.present ?? this.data.numeric.get(tag)?.present ?? new RoaringBitmap32();
+  }
+
+  leaf(leaf: NormalLeaf): Bitmap {
+    if (leaf.kind === 'presence')
+      return leaf.op === 'not_null'
+        ? this.present(leaf.tag)
+        : RoaringBitmap32.andNot(this.data.universe, this.present(leaf.tag));
+    if (leaf.kind === 'num') {
+      const ix = this.data.numeric.get(leaf.tag);
+      return ix ? numericLeaf(ix, leaf.op, leaf.values) : new RoaringBitmap32();
+    }
+    const vi = this.data.values.get(leaf.tag);
+    if (!vi) return new RoaringBitmap32();
+    const hits = leaf.values.map((v) => vi.byValue.get(v)).filter((b): b is Bitmap => b !== undefined);
+    const hit = hits.length === 1 ? (hits[0] as Bitmap) : RoaringBitmap32.orMany(hits);
+    return leaf.op === 'eq' || leaf.op === 'in' ? hit : RoaringBitmap32.andNot(vi.present, hit);
+  }
+
+  and(items: Bitmap[]): Bitmap {
+    if (items.length === 1) return items[0] as Bitmap;
+    const sorted = [...items].sort((a, b) => a.size - b.size);
+    const acc = (sorted[0] as Bitmap).clone();
+    for (const b of sorted.slice(1)) {
+      acc.andInPlace(b);
+      if (acc.isEmpty) break;
+    }
+    return acc;
+  }
+
+  or(items: Bitmap[]): Bitmap {
+    return items.length === 1 ? (items[0] as Bitmap) : RoaringBitmap32.orMany(items);
+  }
+
+  andNot(a: Bitmap, b: Bitmap): Bitmap {
+    return RoaringBitmap32.andNot(a, b);
+  }
+
+  evaluate(e: NormalExpr): Bitmap {
+    return evaluateAudience(e, this);
+  }
+}
+
+/** Builds an index from decoded columns (used by the loader and by tests). */
+export function buildTagIndex(input: {
+  asOf: string;
+  versions: ReadonlyMap<string, number>;
+  defs: readonly Pick<TagDefinition, 'id' | 'value_type'>[];
+  universe: ArrayLike<number>;
+  personalisationOff: ArrayLike<number>;
+  valueSets: Iterable<{ tag: string; value: string; ids: ArrayLike<number> }>;
+  numeric: Iterable<{ tag: string; ids: ArrayLike<number>; values: ArrayLike<number> }>;
+}): TagIndex {
+  const t0 = performance.now();
+  const types = new Map(input.defs.map((d) => [d.id, d.value_type]));
+  const values = new Map<string, { byValue: Map<string, Bitmap>; present: Bitmap }>();
+  for (const vs of input.valueSets) {
+    let vi = values.get(vs.tag);
+    if (!vi) {
+      vi = { byValue: new Map(), present: new RoaringBitmap32() };
+      values.set(vs.tag, vi);
+    }
+    const bm = bitmapOf(vs.ids);
+    vi.present.orInPlace(bm);
+    if (types.get(vs.tag) === 'set') {
+      for (const el of vs.value.split(',')) {
+        const cur = vi.byValue.get(el);
+        if (cur) cur.orInPlace(bm);
+        else vi.byValue.set(el, bm.clone());
+      }
+    } else vi.byValue.set(vs.value, bm);
+  }
+  const numeric = new Map<string, NumericIndex>();
+  for (const nv of input.numeric) numeric.set(nv.tag, buildNumericIndex(nv.ids, nv.values));
+  for (const b of [...values.values()].flatMap((v) => [...v.byValue.values(), v.present])) b.runOptimize();
+  return new TagIndex({
+    asOf: input.asOf,
+    versions: input.versions,
+    universe: bitmapOf(input.universe),
+    personalisationOff: bitmapOf(input.personalisationOff),
+    values,
+    numeric,
+    builtAt: new Date().toISOString(),
+    buildMs: performance.now() - t0,
+  });
+}
+
+/** Holds the current index; readers take `current` once per request and keep using that object. */
+export class TagIndexHolder {
+  private index: TagIndex | undefined;
+  private loading: Promise<TagIndex | undefined> | undefined;
+
+  get current(): TagIndex | undefined {
+    return this.index;
+  }
+
+  /** Atomically replaces the index (a single reference assignment). */
+  swap(next: TagIndex): void {
+    this.index = next;
+  }
+
+  /** The current index, loading the latest snapshot once when none is held yet. */
+  async ensure(load: () => Promise<TagIndex | undefined>): Promise<TagIndex | undefined> {
+    if (this.index) return this.index;
+    this.loading ??= load().then(
+      (ix) => {
+        if (ix && !this.index) this.index = ix;
+        this.loading = undefined;
+        return this.index;
+      },
+      (err: unknown) => {
+        this.loading = undefined;
+        throw err;
+      },
+    );
+    return this.loading;
+  }
+}
+
+const holders = new WeakMap<object, TagIndexHolder>();
+
+/** The tag-index holder of an app context (one per analytics store). */
+export function getTagIndexHolder(ctx: Pick<AppContext, 'stores'>): TagIndexHolder {
+  const key = ctx.stores.an;
+  let h = holders.get(key);
+  if (!h) {
+    h = new TagIndexHolder();
+    holders.set(key, h);
+  }
+  return h;
+}

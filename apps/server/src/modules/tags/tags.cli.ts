@@ -1,0 +1,116 @@
+/** CLI: `tags list`, `tags refresh`, `audience count` (every command takes the global `--json`). */
+import { type Command, InvalidArgumentError } from 'commander';
+import { z } from 'zod';
+import type { AppContext } from '../../app-context.ts';
+import { CliError, runCommand } from '../../cli/output.ts';
+import { countAudience } from '../audiences/audiences.service.ts';
+import { listTags, refreshTags } from './tags.service.ts';
+
+const asOfArg = (v: string): string => {
+  const r = z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/)
+    .refine((s) => !Number.isNaN(Date.parse(s)))
+    .safeParse(v);
+  if (!r.success) throw new InvalidArgumentError('--as-of must be a date YYYY-MM-DD');
+  return r.data;
+};
+
+const exprArg = (v: string): unknown => {
+  try {
+    return z.record(z.string(), z.unknown()).parse(JSON.parse(v));
+  } catch {
+    throw new InvalidArgumentError('--expr must be a JSON object (an audience expression)');
+  }
+};
+
+async function withCtx<T>(openCtx: () => Promise<AppContext>, fn: (ctx: AppContext) => Promise<T>): Promise<T> {
+  const ctx = await openCtx();
+  try {
+    return await fn(ctx);
+  } finally {
+    await ctx.stores.close();
+  }
+}
+
+export function registerTagCommands(program: Command, openCtx: () => Promise<AppContext>): void {
+  const tags = program.command('tags').description('tag factory: catalogue and refresh');
+
+  tags
+    .command('list')
+    .description('list the tag catalogue with coverage of the latest snapshot')
+    .option('--json', 'print exactly one JSON object on stdout')
+    .action(async (_opts, cmd: Command) =>
+      runCommand(
+        cmd,
+        () =>
+          withCtx(openCtx, async (ctx) => {
+            const r = await listTags(ctx);
+            return {
+              ok: true,
+              asOf: r.asOf,
+              count: r.tags.length,
+              tags: r.tags.map((t) => ({
+                id: t.definition.id,
+                name: t.definition.name,
+                family: t.definition.family,
+                valueType: t.definition.value_type,
+                version: t.version,
+                dataClass: t.dataClass,
+                coverage: t.coverage,
+              })),
+            };
+          }),
+        (r) =>
+          [
+            `${r.count} tags (snapshot ${r.asOf ?? 'none yet'})`,
+            ...r.tags.map(
+              (t) =>
+                `${t.id.padEnd(40)} ${t.family.padEnd(13)} ${t.valueType.padEnd(8)} v${t.version} ${t.dataClass} ${
+                  t.coverage === null ? '-' : `${(t.coverage * 100).toFixed(1)}%`
+                }  ${t.name.zh}`,
+            ),
+          ].join('\n'),
+      ),
+    );
+
+  tags
+    .command('refresh')
+    .description('compute every tag as of a date (default: today in the configured time zone)')
+    .option('--as-of <date>', 'snapshot date YYYY-MM-DD', asOfArg)
+    .option('--json', 'print exactly one JSON object on stdout')
+    .action(async (opts: { asOf?: string }, cmd: Command) =>
+      runCommand(
+        cmd,
+        () => withCtx(openCtx, (ctx) => refreshTags(ctx, { asOf: opts.asOf })),
+        (r) =>
+          `refreshed ${r.tags} tags for ${r.customers} customers as of ${r.asOf} in ${(r.durationMs / 1000).toFixed(1)} s (${r.rows} values, ${r.newVersions.length} new versions)`,
+      ),
+    );
+
+  const audience = program.command('audience').description('audience builder');
+  audience
+    .command('count')
+    .description('count an audience expression on the latest tag snapshot')
+    .requiredOption('--expr <json>', 'audience expression as JSON', exprArg)
+    .option('--purpose <purpose>', 'marketing | service | regulatory', 'marketing')
+    .option('--json', 'print exactly one JSON object on stdout')
+    .action(async (opts: { expr: unknown; purpose: string }, cmd: Command) =>
+      runCommand(
+        cmd,
+        () =>
+          withCtx(openCtx, async (ctx) => {
+            const purpose = z.enum(['marketing', 'service', 'regulatory']).safeParse(opts.purpose);
+            if (!purpose.success) throw new CliError('--purpose must be marketing, service or regulatory');
+            try {
+              return { ok: true, ...(await countAudience(ctx, opts.expr, purpose.data)) };
+            } catch (err) {
+              const e = err as Error & { errors?: unknown };
+              throw new CliError(e.message, e.errors ? { errors: e.errors } : undefined);
+            }
+          }),
+        (r) =>
+          `${r.count} customers (as of ${r.asOf}, ${r.elapsedMs} ms)${r.excluded > 0 ? `; ${r.excluded} excluded by P4` : ''}`,
+      ),
+    );
+}

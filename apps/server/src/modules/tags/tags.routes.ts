@@ -1,0 +1,93 @@
+/** Tag factory API: catalogue with coverage, tag detail, a customer's tags, on-demand refresh. */
+import {
+  customerTagsParams,
+  customerTagsQuery,
+  customerTagsResponse,
+  refreshRequest,
+  refreshResponse,
+  tagDetailResponse,
+  tagIdParams,
+  tagListResponse,
+} from '@lingxi/contracts/tags';
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { RouteModule } from '../../app.ts';
+import type { AppContext } from '../../app-context.ts';
+import { notFound } from '../../http/problem.ts';
+import { customerVisibleTo } from '../auth/scope.ts';
+import { identityIds } from '../customer360/c360.repo.ts';
+import { customerTags, listTags, refreshTags, tagDetail } from './tags.service.ts';
+
+export const tagsRoutes: RouteModule = async (fastify: FastifyInstance, ctx: AppContext) => {
+  const app = fastify.withTypeProvider<ZodTypeProvider>();
+
+  app.get(
+    '/api/v1/tags',
+    {
+      config: { permission: 'tags.read' },
+      schema: {
+        tags: ['tags'],
+        summary: 'Tag catalogue with coverage and freshness',
+        response: { 200: tagListResponse },
+      },
+    },
+    async () => {
+      const r = await listTags(ctx);
+      return { asOf: r.asOf, count: r.tags.length, tags: r.tags };
+    },
+  );
+
+  app.get(
+    '/api/v1/tags/:id',
+    {
+      config: { permission: 'tags.read' },
+      schema: {
+        tags: ['tags'],
+        summary: 'Tag definition, versions and value distribution',
+        params: tagIdParams,
+        response: { 200: tagDetailResponse },
+      },
+    },
+    async (req) => {
+      const d = await tagDetail(ctx, req.params.id);
+      if (!d) throw notFound(`tag ${req.params.id}`);
+      return d;
+    },
+  );
+
+  app.get(
+    '/api/v1/customers/:id/tags',
+    {
+      config: { permission: 'customers.read' },
+      schema: {
+        tags: ['tags'],
+        summary: "A customer's tag values in a snapshot (newest by default)",
+        params: customerTagsParams,
+        querystring: customerTagsQuery,
+        response: { 200: customerTagsResponse },
+      },
+    },
+    async (req) => {
+      // Data scope is checked here, not only by the permission: an RM sees only their customers (404 otherwise).
+      if (!req.user || !(await customerVisibleTo(ctx.stores.op, req.user, req.params.id)))
+        throw notFound(`customer ${req.params.id}`);
+      const ids = await identityIds(ctx.stores.op, req.params.id);
+      const r = await customerTags(ctx, ids, req.query.asOf);
+      return { customerId: req.params.id, ...r };
+    },
+  );
+
+  app.post(
+    '/api/v1/tags/refresh',
+    {
+      config: { permission: 'tags.refresh' },
+      schema: {
+        tags: ['tags'],
+        summary: 'Recompute every tag as of a date (default today) and rebuild the tag index',
+        body: refreshRequest.optional(),
+        response: { 200: refreshResponse },
+      },
+    },
+    async (req) => refreshTags(ctx, { asOf: req.body?.asOf }),
+  );
+};

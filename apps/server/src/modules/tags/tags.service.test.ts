@@ -1,0 +1,129 @@
+import { standardCatalogue } from '@lingxi/core/tags/catalogue/catalogue';
+import { validateTagDefinitions } from '@lingxi/core/tags/dsl';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AppContext } from '../../app-context.ts';
+import { getTagIndexHolder } from './tag-index.ts';
+import { FIXTURE_CUSTOMERS as C, FIXTURE_AS_OF, loadTagFixture } from './tags.fixture.ts';
+import { customerTags, listTags, refreshTags, tagDetail } from './tags.service.ts';
+import { openTestContext } from './tags.test-context.ts';
+
+describe('tag refresh on chDB (fixture bank)', () => {
+  let ctx: AppContext;
+  let dispose: () => Promise<void>;
+  const tagsOf = async (id: number, asOf?: string) =>
+    Object.fromEntries((await customerTags(ctx, [id], asOf)).tags.map((t) => [t.tagId, t.value]));
+
+  beforeAll(async () => {
+    ({ ctx, dispose } = await openTestContext());
+    await loadTagFixture(ctx.stores.an, ctx.stores.op, 40);
+    await refreshTags(ctx, { asOf: FIXTURE_AS_OF });
+  });
+  afterAll(async () => dispose());
+
+  it('computes the segmentations of the hand-built customers', async () => {
+    const a = await tagsOf(C.activeAffluent);
+    expect(a).toMatchObject({
+      'lifecycle.stage': 'active',
+      'wealth.tier': 'affluent',
+      'value.aum': 70_000_000,
+      'value.aum_3m_avg': (60_000_000 + 60_000_000 + 70_000_000) / 3,
+      'card.mob_stage': 'mob1_2',
+      'card.activated': true,
+      'card.first_swipe_done': true,
+      'card.bound_to_wallet': true,
+      'basic.salary_credited_here': true,
+      'risk.level': 'C3',
+      'risk.preference': 'steady',
+      'relationship.one_stop': 'medium',
+      'demo.age_band': '18_35',
+      'fin.zodiac': 'horse',
+      'hist.weekend_spend_share': 1500 / 2200,
+      'target.wealth_maturing_30d': true,
+      'model.churn_band': 'low',
+      'app.preferred_time_band': 'morning',
+    });
+    expect(await tagsOf(C.potential)).toMatchObject({
+      'lifecycle.stage': 'potential',
+      'risk.level': 'unassessed',
+      'fin.zodiac': 'rabbit', // born 2000-02-01, before 立春
+      'persona.gen_z_95': true,
+      'basic.personalised_marketing': false,
+    });
+    const dormant = await tagsOf(C.dormantSilver);
+    expect(dormant).toMatchObject({
+      'lifecycle.stage': 'dormant',
+      'persona.silver': true,
+      'demo.generation': 'boomer',
+      'risk.level': 'expired',
+      'card.mob_stage': 'mob0_unactivated',
+      'target.card_not_activated': true,
+      'target.dormant_reactivation': true,
+      'model.churn_reasons': ['inactive_90d', 'aum_flat', 'no_login'],
+    });
+    expect(dormant['risk.preference']).toBeUndefined();
+    expect((await tagsOf(C.churnedClosed))['lifecycle.stage']).toBe('churned');
+    expect(await tagsOf(C.newCustomer)).toMatchObject({
+      'lifecycle.stage': 'new',
+      'persona.new_urban_resident': true,
+      'persona.young_parent': true,
+    });
+    expect(await tagsOf(C.viewedNotBought)).toMatchObject({
+      'app.view_streak_3d': 3,
+      'app.viewed_not_bought_3d': true,
+    });
+    expect(await tagsOf(C.fraudOutflow)).toMatchObject({
+      'warn.fraud_restricted': true,
+      'warn.large_outflow_7d': true,
+      'warn.overdue_days': 12,
+      'persona.farmer_herder': true,
+      'target.loan_maturing_30d': true,
+    });
+    // Tags without a card are null, not false.
+    expect((await tagsOf(C.potential))['card.activated']).toBeUndefined();
+  });
+
+  it('records coverage and distributions per tag and swaps in an index', async () => {
+    const { tags, asOf } = await listTags(ctx);
+    expect(asOf).toBe(FIXTURE_AS_OF);
+    const stage = tags.find((t) => t.definition.id === 'lifecycle.stage');
+    expect(stage?.coverage).toBe(1);
+    expect(stage?.total).toBe(47);
+    expect(stage?.distribution).toMatchObject({ kind: 'top' });
+    const mob = tags.find((t) => t.definition.id === 'card.mob_stage');
+    expect(mob?.nonNull).toBe(2);
+    const aum = await tagDetail(ctx, 'value.aum');
+    expect(aum?.distribution).toMatchObject({ kind: 'numeric' });
+    expect(aum?.dependencies).toEqual([]);
+    expect(aum?.sourceColumns).toContain('holdings_daily.balance_fen');
+    const ix = getTagIndexHolder(ctx).current;
+    expect(ix?.asOf).toBe(FIXTURE_AS_OF);
+    expect(ix?.universe().size).toBe(47);
+  });
+
+  it('versions a changed definition; the old snapshot stays readable with its version', async () => {
+    const defs = standardCatalogue().map((d) =>
+      d.id === 'value.aum' ? { ...d, description: { zh: '新口径', en: 'new definition' } } : d,
+    );
+    const r = await refreshTags(ctx, { asOf: '2026-04-01', definitions: validateTagDefinitions(defs) });
+    expect(r.newVersions).toEqual(['value.aum']);
+    const now = (await customerTags(ctx, [C.activeAffluent], '2026-04-01')).tags.find((t) => t.tagId === 'value.aum');
+    const old = (await customerTags(ctx, [C.activeAffluent], FIXTURE_AS_OF)).tags.find((t) => t.tagId === 'value.aum');
+    expect(now?.version).toBe(2);
+    expect(old?.version).toBe(1);
+    expect((await tagDetail(ctx, 'value.aum'))?.versions.map((v) => v.version)).toEqual([2, 1]);
+    // An unchanged catalogue keeps its versions.
+    const again = await refreshTags(ctx, {
+      asOf: '2026-04-01',
+      definitions: validateTagDefinitions(defs),
+      rebuildIndex: false,
+    });
+    expect(again.newVersions).toEqual([]);
+  });
+
+  it('drops snapshots older than the retention window', async () => {
+    const short = { ...ctx, config: { ...ctx.config, tagSnapshotRetentionDays: 30 } };
+    const r = await refreshTags(short, { asOf: '2026-05-05', rebuildIndex: false });
+    expect(r.droppedSnapshots).toEqual(['2026-04-01', FIXTURE_AS_OF]);
+    expect((await customerTags(ctx, [C.activeAffluent], FIXTURE_AS_OF)).tags).toEqual([]);
+  });
+});

@@ -1,0 +1,431 @@
+/**
+ * Tag refresh: compiles the catalogue, versions the definitions (content hash in the operational store), runs one
+ * aggregate query per source into stage tables and one combine query into the long `tag_values` table (a partition
+ * per snapshot date), records per-tag coverage / distribution / duration, applies retention, and swaps in a new
+ * in-process tag index.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { standardCatalogue, universeTagId } from '@lingxi/core/tags/catalogue/catalogue';
+import { type CompiledCatalogue, compileCatalogue } from '@lingxi/core/tags/compiler';
+import { isBehaviouralTag, type TagDefinition } from '@lingxi/core/tags/dsl';
+import type { SourceName } from '@lingxi/core/tags/registry';
+import { Cron } from 'croner';
+import type { AppContext } from '../../app-context.ts';
+import type { AnalyticsDb } from '../../db/analytics.ts';
+import type { OperationalDb } from '../../db/operational.ts';
+import { buildTagIndex, getTagIndexHolder, type TagIndex } from './tag-index.ts';
+import * as repo from './tags.repo.ts';
+
+export const personalisationTagId = universeTagId;
+
+const isoDate = /^\d{4}-\d{2}-\d{2}$/;
+
+/** Today's date in the given time zone (YYYY-MM-DD). */
+export function localToday(timezone: string, now = new Date()): string {
+  return new Intl.DateTimeFormat('en-CA', {
+    timeZone: timezone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).format(now);
+}
+
+function addDays(iso: string, days: number): string {
+  return new Date(Date.parse(`${iso}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+}
+
+// ---------------------------------------------------------------- catalogue
+
+interface LoadedCatalogue {
+  defs: TagDefinition[];
+  byId: Map<string, TagDefinition>;
+  compiled: CompiledCatalogue;
+}
+const catalogueCache = new Map<string, LoadedCatalogue>();
+
+/** The standard catalogue, validated and compiled once per time zone. */
+export function loadCatalogue(timezone = 'Asia/Shanghai', defs?: TagDefinition[]): LoadedCatalogue {
+  if (defs) return { defs, byId: new Map(defs.map((d) => [d.id, d])), compiled: compileCatalogue(defs, { timezone }) };
+  let c = catalogueCache.get(timezone);
+  if (!c) {
+    const list = standardCatalogue();
+    c = { defs: list, byId: new Map(list.map((d) => [d.id, d])), compiled: compileCatalogue(list, { timezone }) };
+    catalogueCache.set(timezone, c);
+  }
+  return c;
+}
+
+/** Canonical JSON (sorted keys) of a definition without its version: the content that versions track. */
+export function definitionHash(def: TagDefinition): string {
+  const canon = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(canon);
+    if (v && typeof v === 'object')
+      return Object.fromEntries(
+        Object.keys(v)
+          .sort()
+          .map((k) => [k, canon((v as Record<string, unknown>)[k])]),
+      );
+    return v;
+  };
+  const { version: _v, ...rest } = def;
+  return createHash('sha256')
+    .update(JSON.stringify(canon(rest)))
+    .digest('hex');
+}
+
+/**
+ * Records the definitions: an unchanged definition keeps its version; a changed one gets a new version (at least the
+ * next one). Returns the effective version of every tag and the ids that got a new version.
+ */
+export async function registerDefinitions(
+  op: OperationalDb,
+  defs: readonly TagDefinition[],
+): Promise<{ versions: Map<string, number>; changed: string[] }> {
+  return op.transaction(async (tx) => {
+    const latest = await repo.latestDefinitions(tx);
+    const versions = new Map<string, number>();
+    const changed: string[] = [];
+    for (const def of defs) {
+      const hash = definitionHash(def);
+      const prior = latest.get(def.id);
+      if (prior && prior.hash === hash) {
+        versions.set(def.id, prior.version);
+        continue;
+      }
+      const version = prior ? Math.max(prior.version + 1, def.version) : def.version;
+      await repo.insertDefinition(tx, def, version, hash);
+      versions.set(def.id, version);
+      changed.push(def.id);
+    }
+    return { versions, changed };
+  });
+}
+
+// ---------------------------------------------------------------- refresh
+
+export interface RefreshResult extends Record<string, unknown> {
+  ok: true;
+  asOf: string;
+  runId: string;
+  tags: number;
+  rows: number;
+  customers: number;
+  durationMs: number;
+  sources: { source: SourceName; tags: number; ms: number }[];
+  combineMs: number;
+  statsMs: number;
+  indexMs: number;
+  newVersions: string[];
+  droppedSnapshots: string[];
+}
+
+const locks = new WeakMap<AnalyticsDb, Promise<unknown>>();
+
+/** Serialises refreshes per analytics store. */
+async function withLock<T>(an: AnalyticsDb, fn: () => Promise<T>): Promise<T> {
+  const prior = locks.get(an) ?? Promise.resolve();
+  const run = prior.catch(() => undefined).then(fn);
+  locks.set(an, run);
+  return run;
+}
+
+export interface RefreshOptions {
+  asOf?: string | undefined;
+  /** Definitions to refresh instead of the standard catalogue (tests, bank-specific catalogues). */
+  definitions?: TagDefinition[] | undefined;
+  /** Rebuild and swap the in-process index afterwards (default true). */
+  rebuildIndex?: boolean | undefined;
+}
+
+export async function refreshTags(
+  ctx: Pick<AppContext, 'config' | 'stores' | 'logger'>,
+  opts: RefreshOptions = {},
+): Promise<RefreshResult> {
+  const asOf = opts.asOf ?? localToday(ctx.config.timezone);
+  if (!isoDate.test(asOf) || Number.isNaN(Date.parse(asOf))) throw new Error(`asOf: not a date YYYY-MM-DD: ${asOf}`);
+  const cat = loadCatalogue(ctx.config.timezone, opts.definitions);
+  const an = ctx.stores.an;
+  return withLock(an, async () => {
+    const t0 = performance.now();
+    const runId = randomBytes(6).toString('hex');
+    const { versions, changed } = await registerDefinitions(ctx.stores.op, cat.defs);
+    const stages: Partial<Record<SourceName, string>> = {};
+    const sources: RefreshResult['sources'] = [];
+    const sourceMs = new Map<string, number>();
+    let combineMs = 0;
+    try {
+      for (const q of cat.compiled.sourceQueries) {
+        const table = `tag_stage_${runId}_${q.source}`;
+        const s0 = performance.now();
+        await repo.createStage(an, table, q.sql, { ...q.params, as_of: asOf });
+        stages[q.source] = table;
+        const ms = performance.now() - s0;
+        sources.push({ source: q.source, tags: q.columns.length, ms: Math.round(ms) });
+        for (const c of q.columns) sourceMs.set(c.tagId, ms);
+      }
+      await repo.dropSnapshot(an, asOf);
+      const c0 = performance.now();
+      const ins = cat.compiled.insert(stages, versions);
+      await repo.runStatement(an, ins.sql, { ...ins.params, as_of: asOf });
+      combineMs = performance.now() - c0;
+    } finally {
+      for (const table of Object.values(stages)) await repo.dropStage(an, table);
+    }
+    const st0 = performance.now();
+    const { rows, customers } = await recordStats(an, cat, asOf, runId, versions, sourceMs, combineMs);
+    const statsMs = performance.now() - st0;
+    const cutoff = addDays(asOf, -ctx.config.tagSnapshotRetentionDays);
+    const droppedSnapshots = await repo.dropSnapshotsBefore(an, cutoff);
+    let indexMs = 0;
+    if (opts.rebuildIndex !== false) {
+      const i0 = performance.now();
+      const ix = await loadTagIndex(an, asOf, cat.defs);
+      if (ix) getTagIndexHolder(ctx).swap(ix);
+      indexMs = performance.now() - i0;
+    }
+    const result: RefreshResult = {
+      ok: true,
+      asOf,
+      runId,
+      tags: cat.defs.length,
+      rows,
+      customers,
+      durationMs: Math.round(performance.now() - t0),
+      sources,
+      combineMs: Math.round(combineMs),
+      statsMs: Math.round(statsMs),
+      indexMs: Math.round(indexMs),
+      newVersions: changed,
+      droppedSnapshots,
+    };
+    ctx.logger.info(
+      { asOf, runId, tags: result.tags, rows, durationMs: result.durationMs, newVersions: changed.length },
+      'tags refreshed',
+    );
+    return result;
+  });
+}
+
+async function recordStats(
+  an: AnalyticsDb,
+  cat: LoadedCatalogue,
+  asOf: string,
+  runId: string,
+  versions: Map<string, number>,
+  sourceMs: Map<string, number>,
+  combineMs: number,
+): Promise<{ rows: number; customers: number }> {
+  const counts = new Map((await repo.tagCounts(an, asOf)).map((r) => [r.tag_id, Number(r.non_null)]));
+  const customers = counts.get(universeTagId) ?? 0;
+  const byType = (...types: string[]) => cat.defs.filter((d) => types.includes(d.value_type)).map((d) => d.id);
+  const tops = await repo.topValues(an, asOf, byType('enum', 'boolean'), byType('set'));
+  const nums = await repo.numericSummaries(an, asOf, byType('number', 'date'));
+  const topBy = new Map<string, { value: string; count: number }[]>();
+  for (const r of tops) {
+    const list = topBy.get(r.tag_id) ?? [];
+    list.push({ value: r.value, count: Number(r.count) });
+    topBy.set(r.tag_id, list);
+  }
+  const numBy = new Map(nums.map((n) => [n.tag_id, n]));
+  const refreshedAt = new Date().toISOString().replace('T', ' ').replace('Z', '');
+  const rows: repo.RefreshStatRow[] = cat.defs.map((d) => {
+    const nonNull = counts.get(d.id) ?? 0;
+    const n = numBy.get(d.id);
+    const distribution = n
+      ? {
+          kind: 'numeric',
+          min: n.min,
+          max: n.max,
+          mean: n.mean,
+          quantiles: Object.fromEntries(
+            ['p01', 'p10', 'p25', 'p50', 'p75', 'p90', 'p99'].map((k, i) => [k, n.quantiles[i]]),
+          ),
+          histogram: n.histogram.map(([lo, hi, count]) => ({ lo, hi, count })),
+        }
+      : { kind: 'top', values: topBy.get(d.id) ?? [] };
+    return {
+      as_of: asOf,
+      tag_id: d.id,
+      version: versions.get(d.id) ?? d.version,
+      run_id: runId,
+      refreshed_at: refreshedAt,
+      total: customers,
+      non_null: nonNull,
+      coverage: customers > 0 ? nonNull / customers : 0,
+      distribution: JSON.stringify(distribution),
+      duration_ms: Math.round(sourceMs.get(d.id) ?? combineMs),
+    };
+  });
+  await repo.insertRefreshStats(an, rows);
+  return { rows: [...counts.values()].reduce((a, b) => a + b, 0), customers };
+}
+
+// ---------------------------------------------------------------- index
+
+/** Builds the tag index of a snapshot (the newest when asOf is omitted); undefined when there is none. */
+export async function loadTagIndex(
+  an: AnalyticsDb,
+  asOf?: string,
+  defs: readonly TagDefinition[] = loadCatalogue().defs,
+): Promise<TagIndex | undefined> {
+  const date = asOf ?? (await repo.snapshotDates(an))[0];
+  if (!date) return undefined;
+  const counts = await repo.tagCounts(an, date);
+  if (counts.length === 0) return undefined;
+  const versions = new Map(counts.map((c) => [c.tag_id, Number(c.version)]));
+  const held = new Set(counts.map((c) => c.tag_id));
+  const valueSets: { tag: string; value: string; ids: Uint32Array }[] = [];
+  const numeric: { tag: string; ids: number[]; values: number[] }[] = [];
+  for (const d of defs) {
+    if (!held.has(d.id)) continue;
+    if (d.value_type === 'number' || d.value_type === 'date') {
+      const { ids, values } = await repo.loadNumeric(an, date, d.id);
+      numeric.push({ tag: d.id, ids, values });
+      continue;
+    }
+    for (const r of await repo.loadValueSets(an, date, d.id)) {
+      const ids = new Uint32Array(r.deltas.length + 1);
+      let cur = Number(r.first);
+      ids[0] = cur;
+      for (let i = 0; i < r.deltas.length; i++) {
+        cur += Number(r.deltas[i]);
+        ids[i + 1] = cur;
+      }
+      valueSets.push({ tag: d.id, value: r.value, ids });
+    }
+  }
+  const uni = valueSets.filter((v) => v.tag === universeTagId);
+  const universe = concatIds(uni.map((v) => v.ids));
+  const off = uni.find((v) => v.value === 'false')?.ids ?? new Uint32Array(0);
+  return buildTagIndex({ asOf: date, versions, defs, universe, personalisationOff: off, valueSets, numeric });
+}
+
+function concatIds(parts: Uint32Array[]): Uint32Array {
+  const out = new Uint32Array(parts.reduce((a, p) => a + p.length, 0));
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+}
+
+/** The current index of the context, loading the newest snapshot on first use. */
+export async function currentTagIndex(ctx: Pick<AppContext, 'stores' | 'config'>): Promise<TagIndex | undefined> {
+  return getTagIndexHolder(ctx).ensure(() =>
+    loadTagIndex(ctx.stores.an, undefined, loadCatalogue(ctx.config.timezone).defs),
+  );
+}
+
+// ---------------------------------------------------------------- reads
+
+export interface TagSummary {
+  definition: TagDefinition;
+  version: number;
+  dataClass: 'C1' | 'C2';
+  behavioural: boolean;
+  coverage: number | null;
+  nonNull: number | null;
+  total: number | null;
+  asOf: string | null;
+  refreshedAt: string | null;
+  durationMs: number | null;
+  distribution: unknown;
+}
+
+export async function listTags(
+  ctx: Pick<AppContext, 'stores' | 'config'>,
+): Promise<{ asOf: string | null; tags: TagSummary[] }> {
+  const cat = loadCatalogue(ctx.config.timezone);
+  const stats = new Map((await repo.latestStats(ctx.stores.an)).map((s) => [s.tag_id, s]));
+  const tags = cat.compiled.tags.map((t): TagSummary => {
+    const s = stats.get(t.def.id);
+    return {
+      definition: t.def,
+      version: s ? Number(s.version) : t.def.version,
+      dataClass: t.dataClass,
+      behavioural: isBehaviouralTag(t.def),
+      coverage: s ? Number(s.coverage) : null,
+      nonNull: s ? Number(s.non_null) : null,
+      total: s ? Number(s.total) : null,
+      asOf: s?.as_of ?? null,
+      refreshedAt: s ? `${s.refreshed_at.replace(' ', 'T')}Z` : null,
+      durationMs: s ? Number(s.duration_ms) : null,
+      distribution: s ? (JSON.parse(s.distribution) as unknown) : null,
+    };
+  });
+  tags.sort((a, b) => a.definition.id.localeCompare(b.definition.id));
+  return { asOf: tags.find((t) => t.asOf)?.asOf ?? null, tags };
+}
+
+export async function tagDetail(ctx: Pick<AppContext, 'stores' | 'config'>, id: string) {
+  const { tags } = await listTags(ctx);
+  const summary = tags.find((t) => t.definition.id === id);
+  if (!summary) return undefined;
+  const cat = loadCatalogue(ctx.config.timezone);
+  const compiled = cat.compiled.byId.get(id);
+  return {
+    ...summary,
+    dependencies: compiled?.deps ?? [],
+    sourceColumns: compiled?.columns ?? [],
+    versions: await repo.definitionVersions(ctx.stores.op, id),
+  };
+}
+
+/** Tag values of customers (the customer and ids merged into it) in a snapshot (newest by default). */
+export async function customerTags(
+  ctx: Pick<AppContext, 'stores' | 'config'>,
+  customerIds: number[],
+  asOf?: string,
+): Promise<{
+  asOf: string | null;
+  tags: { tagId: string; version: number; value: string | number | boolean | string[] }[];
+}> {
+  const date = asOf ?? (await repo.snapshotDates(ctx.stores.an))[0];
+  if (!date) return { asOf: null, tags: [] };
+  const byId = loadCatalogue(ctx.config.timezone).byId;
+  const rows = await repo.customerTagValues(ctx.stores.an, date, customerIds);
+  const seen = new Set<string>();
+  const tags = rows
+    .filter((r) => {
+      if (seen.has(r.tag_id)) return false;
+      seen.add(r.tag_id);
+      return true;
+    })
+    .map((r) => ({ tagId: r.tag_id, version: Number(r.version), value: decodeValue(byId.get(r.tag_id), r) }));
+  return { asOf: date, tags };
+}
+
+function decodeValue(
+  def: TagDefinition | undefined,
+  r: { value_str: string; value_num: number | null },
+): string | number | boolean | string[] {
+  switch (def?.value_type) {
+    case 'boolean':
+      return r.value_str === 'true';
+    case 'number':
+      return Number(r.value_num);
+    case 'set':
+      return r.value_str.split(',');
+    default:
+      return r.value_str;
+  }
+}
+
+// ---------------------------------------------------------------- schedule
+
+/** Daily refresh on `config.tagRefreshCron` (in the configured time zone). Returns a stop function. */
+export function startTagScheduler(ctx: Pick<AppContext, 'config' | 'stores' | 'logger'>): () => void {
+  const job = new Cron(
+    ctx.config.tagRefreshCron,
+    { timezone: ctx.config.timezone, protect: true, name: 'tag-refresh' },
+    async () => {
+      try {
+        await refreshTags(ctx);
+      } catch (err) {
+        ctx.logger.error({ err: { message: (err as Error).message } }, 'scheduled tag refresh failed');
+      }
+    },
+  );
+  return () => job.stop();
+}

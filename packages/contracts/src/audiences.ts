@@ -1,0 +1,78 @@
+/** HTTP contracts of the audience builder (`/api/v1/audiences`). */
+import { z } from 'zod';
+
+export const audiencePurpose = z.enum(['marketing', 'service', 'regulatory']);
+
+/**
+ * The expression is validated in depth (shape, tags, operators, values) by core's audience module, which names the
+ * offending field; here it is any JSON object.
+ */
+export const audienceExpression = z.record(z.string(), z.unknown());
+
+export const countRequest = z
+  .object({ expression: audienceExpression, purpose: audiencePurpose.default('marketing') })
+  .strict();
+
+export const countResponse = z.object({
+  count: z.number().int(),
+  /** Matching customers left out by rule P4 (personalised marketing off). */
+  excluded: z.number().int(),
+  /** Rule ids applied (e.g. ["P4"]) with an explanation. */
+  rules: z.array(z.object({ id: z.string(), detail: z.string() })),
+  elapsedMs: z.number(),
+  asOf: z.string(),
+  tagVersions: z.record(z.string(), z.number().int()),
+});
+
+export const overlapRequest = z
+  .object({
+    a: audienceExpression,
+    b: audienceExpression,
+    purpose: audiencePurpose.default('marketing'),
+  })
+  .strict();
+export const overlapResponse = z.object({
+  a: z.number().int(),
+  b: z.number().int(),
+  intersection: z.number().int(),
+  union: z.number().int(),
+  elapsedMs: z.number(),
+  asOf: z.string(),
+});
+
+export const audienceInput = z
+  .object({
+    name: z.string().trim().min(1).max(200),
+    expression: audienceExpression,
+    purpose: audiencePurpose,
+  })
+  .strict();
+
+export const audienceView = z.object({
+  id: z.string(),
+  name: z.string(),
+  expression: z.unknown(),
+  purpose: audiencePurpose,
+  createdBy: z.string(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export const audienceList = z.object({ audiences: z.array(audienceView) });
+export const audienceIdParams = z.object({ id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'not an audience id') });
+
+export const snapshotResponse = z.object({
+  id: z.number().int(),
+  audienceId: z.string(),
+  asOf: z.string(),
+  count: z.number().int(),
+  excluded: z.number().int(),
+  tagVersions: z.record(z.string(), z.number().int()),
+  createdAt: z.string(),
+});
+
+export const sampleQuery = z.object({ size: z.coerce.number().int().min(1).max(200).default(20) });
+export const sampleResponse = z.object({
+  count: z.number().int(),
+  asOf: z.string(),
+  customers: z.array(z.object({ id: z.number().int(), nameMasked: z.string(), mobileMasked: z.string().nullable() })),
+});

@@ -1,0 +1,90 @@
+/** HTTP contracts of the tag factory (`/api/v1/tags`, `/api/v1/customers/:id/tags`). */
+import { z } from 'zod';
+
+export const i18nText = z.object({ zh: z.string(), en: z.string() });
+
+/** A tag definition as served (the DSL object; validated in core, opaque here beyond its header). */
+export const tagDefinitionView = z
+  .object({
+    id: z.string(),
+    name: i18nText,
+    family: z.string(),
+    sub_family: z.string(),
+    value_type: z.enum(['boolean', 'enum', 'number', 'date', 'set']),
+    values: z.array(z.string()).optional(),
+    unit: z.string().optional(),
+    description: i18nText,
+    data_class: z.enum(['C1', 'C2']),
+    purposes: z.array(z.string()),
+    version: z.number().int(),
+    refresh: z.string(),
+    compute: z.record(z.string(), z.unknown()),
+  })
+  .passthrough();
+
+export const tagSummary = z.object({
+  definition: tagDefinitionView,
+  version: z.number().int(),
+  dataClass: z.enum(['C1', 'C2']),
+  behavioural: z.boolean(),
+  coverage: z.number().nullable(),
+  nonNull: z.number().int().nullable(),
+  total: z.number().int().nullable(),
+  asOf: z.string().nullable(),
+  refreshedAt: z.string().nullable(),
+  durationMs: z.number().nullable(),
+  distribution: z.unknown(),
+});
+export type TagSummaryDto = z.infer<typeof tagSummary>;
+
+export const tagListResponse = z.object({
+  asOf: z.string().nullable(),
+  count: z.number().int(),
+  tags: z.array(tagSummary),
+});
+
+export const tagDetailResponse = tagSummary.extend({
+  dependencies: z.array(z.string()),
+  sourceColumns: z.array(z.string()),
+  versions: z.array(
+    z.object({ version: z.number().int(), hash: z.string(), definition: z.unknown(), created_at: z.string() }),
+  ),
+});
+
+export const tagIdParams = z.object({ id: z.string().regex(/^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$/, 'not a tag id') });
+
+export const isoDateString = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD')
+  .refine((s) => !Number.isNaN(Date.parse(s)), 'not a valid date');
+
+export const customerTagsParams = z.object({ id: z.coerce.number().int().positive() });
+export const customerTagsQuery = z.object({ asOf: isoDateString.optional() });
+export const customerTagsResponse = z.object({
+  customerId: z.number().int(),
+  asOf: z.string().nullable(),
+  tags: z.array(
+    z.object({
+      tagId: z.string(),
+      version: z.number().int(),
+      value: z.union([z.string(), z.number(), z.boolean(), z.array(z.string())]),
+    }),
+  ),
+});
+
+export const refreshRequest = z.object({ asOf: isoDateString.optional() }).strict();
+export const refreshResponse = z.object({
+  ok: z.literal(true),
+  asOf: z.string(),
+  runId: z.string(),
+  tags: z.number().int(),
+  rows: z.number().int(),
+  customers: z.number().int(),
+  durationMs: z.number(),
+  sources: z.array(z.object({ source: z.string(), tags: z.number().int(), ms: z.number() })),
+  combineMs: z.number(),
+  statsMs: z.number(),
+  indexMs: z.number(),
+  newVersions: z.array(z.string()),
+  droppedSnapshots: z.array(z.string()),
+});

@@ -1,0 +1,906 @@
+/**
+ * Tag compiler: validated definitions → ClickHouse SQL.
+ *
+ * Plan: ONE aggregate query per source table computes every aggregate / attribute / model-score tag over that source
+ * together (conditional aggregates `countIf`, `sumIf`, … over the widest window, one GROUP BY customer_id); a final
+ * combine query joins those per-source results onto the customer universe and computes the derived tags (buckets,
+ * rules, formulas, date arithmetic) in dependency order, then unpivots everything into the long `tag_values` table.
+ * Every value from a definition travels as a bound parameter (`{pN:Type}`); identifiers come only from the source
+ * registry (`registry.ts`) or from generated aliases. Columns marked anti_fraud_only are refused (rule A1).
+ */
+import type { DataClass } from '../schema/data-classes.ts';
+import {
+  type AggregateCompute,
+  type Cond,
+  type Expr,
+  type Filter,
+  type Scalar,
+  type TagDefinition,
+  tagDependencies,
+  type ValueType,
+  type Window,
+} from './dsl.ts';
+import {
+  type ColumnType,
+  getSource,
+  isNumericType,
+  isTemporalType,
+  type SourceDef,
+  type SourceName,
+} from './registry.ts';
+
+export type SqlParamValue = string | number | readonly (string | number)[];
+export interface SqlWithParams {
+  sql: string;
+  params: Record<string, SqlParamValue>;
+}
+
+export class TagCompileError extends Error {
+  override name = 'TagCompileError';
+  constructor(
+    readonly tagId: string,
+    readonly field: string,
+    readonly reason: string,
+    /** Rulebook id when a rule forbids the definition (e.g. A1). */
+    readonly rule?: string,
+  ) {
+    super(`${tagId}: ${field}: ${reason}`);
+  }
+}
+
+/** Bound parameters of one statement. */
+class ParamBag {
+  readonly params: Record<string, SqlParamValue> = {};
+  private n = 0;
+  constructor(private readonly prefix: string) {}
+  add(value: SqlParamValue, type: string): string {
+    const name = `${this.prefix}${this.n++}`;
+    this.params[name] = value;
+    return `{${name}:${type}}`;
+  }
+  set(name: string, value: SqlParamValue, type: string): string {
+    this.params[name] = value;
+    return `{${name}:${type}}`;
+  }
+}
+
+/** SQL shape of a tag's value inside the combine query. */
+type SqlKind = 'bool' | 'string' | 'number' | 'date' | 'set';
+const kindOf: Record<ValueType, SqlKind> = {
+  boolean: 'bool',
+  enum: 'string',
+  number: 'number',
+  date: 'date',
+  set: 'set',
+};
+
+export interface CompiledTag {
+  def: TagDefinition;
+  /** Position in dependency order. */
+  index: number;
+  /** Alias in the combine query. */
+  alias: string;
+  /** The source whose aggregate query computes it (aggregate, attribute, model-score tags). */
+  source: SourceName | undefined;
+  deps: string[];
+  /** Effective data class: C2 when it reads C2 columns or C2 tags (P8/P10). */
+  dataClass: DataClass;
+  /** Source columns read, directly or through dependencies (`table.column`). */
+  columns: string[];
+}
+
+export interface SourceQuery extends SqlWithParams {
+  source: SourceName;
+  table: string;
+  /** Output columns (besides customer_id): alias → tag id. */
+  columns: { column: string; tagId: string }[];
+}
+
+export interface CompiledCatalogue {
+  /** Tags in dependency order. */
+  tags: CompiledTag[];
+  byId: Map<string, CompiledTag>;
+  /** One query per source table (`SELECT customer_id, … GROUP BY customer_id`). */
+  sourceQueries: SourceQuery[];
+  /** The combine SELECT over the per-source results (stage tables named by the caller). */
+  combine(stages: Partial<Record<SourceName, string>>): SqlWithParams;
+  /** `INSERT INTO tag_values … SELECT` unpivoting the combine query (nulls are not stored). */
+  insert(stages: Partial<Record<SourceName, string>>, versions: ReadonlyMap<string, number>): SqlWithParams;
+}
+
+export interface CompileOptions {
+  /** Time zone for local days, hours and weekdays (default Asia/Shanghai). */
+  timezone?: string;
+}
+
+const identRe = /^[A-Za-z_][A-Za-z0-9_]*$/;
+function ident(name: string): string {
+  if (!identRe.test(name)) throw new Error(`not a plain SQL identifier: ${name}`);
+  return name;
+}
+
+/** Orders tags so each comes after its dependencies; a cycle is an error naming it. */
+export function topoOrder(defs: readonly TagDefinition[]): TagDefinition[] {
+  const byId = new Map(defs.map((d) => [d.id, d]));
+  const state = new Map<string, 'visiting' | 'done'>();
+  const out: TagDefinition[] = [];
+  const visit = (d: TagDefinition, stack: string[]): void => {
+    const s = state.get(d.id);
+    if (s === 'done') return;
+    if (s === 'visiting') {
+      const cycle = [...stack.slice(stack.indexOf(d.id)), d.id];
+      throw new TagCompileError(d.id, 'compute', `dependency cycle: ${cycle.join(' → ')}`);
+    }
+    state.set(d.id, 'visiting');
+    for (const dep of tagDependencies(d)) {
+      const target = byId.get(dep);
+      if (!target) throw new TagCompileError(d.id, 'compute', `references unknown tag ${dep}`);
+      visit(target, [...stack, d.id]);
+    }
+    state.set(d.id, 'done');
+    out.push(d);
+  };
+  for (const d of [...defs].sort((a, b) => a.id.localeCompare(b.id))) visit(d, []);
+  return out;
+}
+
+function chTypeOf(t: ColumnType): string {
+  switch (t) {
+    case 'string':
+    case 'string_array':
+      return 'String';
+    case 'int':
+      return 'Int64';
+    case 'float':
+      return 'Float64';
+    case 'bool':
+      return 'UInt8';
+    case 'date':
+    case 'datetime':
+      return 'Date';
+  }
+}
+
+const isoDate = /^\d{4}-\d{2}-\d{2}$/;
+
+/** Compiles per-source SQL pieces of one aggregate source query. */
+class SourceCompiler {
+  readonly bag: ParamBag;
+  readonly selects: string[] = [];
+  readonly columns: { column: string; tagId: string }[] = [];
+  /** Max lookback in days over the default time column, or undefined when some tag needs the full history. */
+  private lookback: number | undefined = 0;
+
+  constructor(
+    readonly src: SourceDef,
+    readonly tz: string,
+    readonly asOf: string,
+  ) {
+    this.bag = new ParamBag(`${src.name.replace(/_/g, '')}_p`);
+  }
+
+  column(tagId: string, field: string, name: string): { sql: string; type: ColumnType } {
+    const col = this.src.columns[name];
+    if (!col) throw new TagCompileError(tagId, field, `source ${this.src.name} has no column ${name}`);
+    if (col.antiFraudOnly)
+      throw new TagCompileError(
+        tagId,
+        field,
+        `${this.src.name}.${name} is anti_fraud_only: rule A1 (反电信网络诈骗法) forbids using it for marketing tags`,
+        'A1',
+      );
+    return { sql: ident(name), type: col.type };
+  }
+
+  /** Date-time columns whose local day is computed once per row (in an inner SELECT) instead of per aggregate. */
+  readonly dayColumns = new Set<string>();
+
+  /** Local day of a temporal column. */
+  localDay(sql: string, type: ColumnType): string {
+    if (type !== 'datetime') return sql;
+    if (identRe.test(sql) && this.src.columns[sql]) {
+      this.dayColumns.add(sql);
+      return `day__${sql}`;
+    }
+    return `toDate(${sql}, ${this.tz})`;
+  }
+
+  /** The FROM clause: the table (FINAL when versioned), with the local days of date-time columns precomputed. */
+  from(): string {
+    const table = `${ident(this.src.table)}${this.src.final ? ' FINAL' : ''}`;
+    if (this.dayColumns.size === 0) return table;
+    const days = [...this.dayColumns].map((c) => `toDate(${ident(c)}, ${this.tz}) AS day__${c}`).join(', ');
+    return `(SELECT *, ${days} FROM ${table})`;
+  }
+
+  transformed(
+    tagId: string,
+    field: string,
+    name: string,
+    transform: Filter['transform'],
+  ): { sql: string; type: ColumnType } {
+    const c = this.column(tagId, field, name);
+    if (!transform) return c;
+    if (transform === 'abs') {
+      if (!isNumericType(c.type))
+        throw new TagCompileError(tagId, field, `abs needs a numeric column, ${name} is ${c.type}`);
+      return { sql: `abs(${c.sql})`, type: c.type };
+    }
+    if (!isTemporalType(c.type))
+      throw new TagCompileError(tagId, field, `transform ${transform} needs a date/time column, ${name} is ${c.type}`);
+    if (transform === 'day') return { sql: this.localDay(c.sql, c.type), type: 'date' };
+    if (transform === 'month') return { sql: `toMonth(${this.localDay(c.sql, c.type)})`, type: 'int' };
+    if (transform === 'weekday') return { sql: `toDayOfWeek(${this.localDay(c.sql, c.type)})`, type: 'int' };
+    if (c.type !== 'datetime')
+      throw new TagCompileError(tagId, field, `transform ${transform} needs a date-time column`);
+    const hour = `toHour(toTimeZone(${c.sql}, ${this.tz}))`;
+    if (transform === 'hour') return { sql: hour, type: 'int' };
+    return {
+      sql: `multiIf(${hour} < 5, 'night', ${hour} < 11, 'morning', ${hour} < 17, 'noon', ${hour} < 23, 'evening', 'night')`,
+      type: 'string',
+    };
+  }
+
+  literal(tagId: string, field: string, v: Scalar | (string | number)[], type: ColumnType): string {
+    const one = (x: Scalar): SqlParamValue => {
+      if (type === 'string' || type === 'string_array') {
+        if (typeof x !== 'string')
+          throw new TagCompileError(tagId, field, `expected a string, got ${JSON.stringify(x)}`);
+        return x;
+      }
+      if (type === 'date' || type === 'datetime') {
+        if (typeof x !== 'string' || !isoDate.test(x))
+          throw new TagCompileError(tagId, field, `expected a date YYYY-MM-DD, got ${JSON.stringify(x)}`);
+        return x;
+      }
+      if (type === 'bool') {
+        if (typeof x === 'boolean') return x ? 1 : 0;
+        if (x === 0 || x === 1) return x;
+        throw new TagCompileError(tagId, field, `expected true or false, got ${JSON.stringify(x)}`);
+      }
+      if (typeof x !== 'number') throw new TagCompileError(tagId, field, `expected a number, got ${JSON.stringify(x)}`);
+      return x;
+    };
+    const ch =
+      type === 'int' && (Array.isArray(v) ? v : [v]).some((x) => typeof x === 'number' && !Number.isInteger(x))
+        ? 'Float64'
+        : chTypeOf(type);
+    if (Array.isArray(v))
+      return this.bag.add(
+        v.map((x) => one(x) as string | number),
+        `Array(${ch})`,
+      );
+    return this.bag.add(one(v), ch);
+  }
+
+  filter(tagId: string, field: string, f: Filter): string {
+    const c = this.transformed(tagId, `${field}.column`, f.column, f.transform);
+    const vf = `${field}.value`;
+    switch (f.op) {
+      case 'is_null':
+        return `isNull(${c.sql})`;
+      case 'not_null':
+        return `isNotNull(${c.sql})`;
+      case 'has':
+        if (c.type !== 'string_array') throw new TagCompileError(tagId, field, `has needs an array column`);
+        return `has(${c.sql}, ${this.literal(tagId, vf, f.value as Scalar, 'string')})`;
+      case 'in':
+      case 'not_in': {
+        if (c.type === 'string_array') throw new TagCompileError(tagId, field, `use has on array column ${f.column}`);
+        const expr = `has(${this.literal(tagId, vf, f.value as (string | number)[], c.type)}, ${c.sql})`;
+        return f.op === 'in' ? expr : `NOT ${expr}`;
+      }
+      default: {
+        if (c.type === 'string_array') throw new TagCompileError(tagId, field, `use has on array column ${f.column}`);
+        if ((c.type === 'string' || c.type === 'bool') && !['eq', 'ne'].includes(f.op))
+          throw new TagCompileError(tagId, `${field}.op`, `${f.op} needs a numeric or date column`);
+        const sym = { eq: '=', ne: '!=', gt: '>', gte: '>=', lt: '<', lte: '<=' }[f.op];
+        const lhs = c.type === 'datetime' ? this.localDay(c.sql, c.type) : c.sql;
+        return `${lhs} ${sym} ${this.literal(tagId, vf, f.value as Scalar, c.type)}`;
+      }
+    }
+  }
+
+  window(tagId: string, w: Window | undefined): string | undefined {
+    if (!w) {
+      this.lookback = undefined;
+      return undefined;
+    }
+    const colName = w.column ?? this.src.timeColumn;
+    if (!colName)
+      throw new TagCompileError(tagId, 'compute.window.column', `source ${this.src.name} has no time column`);
+    const c = this.column(tagId, 'compute.window.column', colName);
+    if (!isTemporalType(c.type)) throw new TagCompileError(tagId, 'compute.window.column', `${colName} is not a date`);
+    const d = this.localDay(c.sql, c.type);
+    const asOf = this.asOf;
+    const onDefault = w.column === undefined || w.column === this.src.timeColumn;
+    const back = (n: number) => {
+      if (onDefault && this.lookback !== undefined) this.lookback = Math.max(this.lookback, n);
+      if (!onDefault) this.lookback = undefined;
+    };
+    if (w.within_days !== undefined) {
+      back(w.within_days);
+      return `${d} > subtractDays(${asOf}, ${this.bag.add(w.within_days, 'UInt32')}) AND ${d} <= ${asOf}`;
+    }
+    if (w.between !== undefined) {
+      back(w.between.to_days);
+      return `${d} > subtractDays(${asOf}, ${this.bag.add(w.between.to_days, 'UInt32')}) AND ${d} <= subtractDays(${asOf}, ${this.bag.add(w.between.from_days, 'UInt32')})`;
+    }
+    if (w.ahead_days !== undefined) {
+      this.lookback = undefined;
+      return `${d} > ${asOf} AND ${d} <= addDays(${asOf}, ${this.bag.add(w.ahead_days, 'UInt32')})`;
+    }
+    const me = w.month_ends;
+    if (!me) throw new TagCompileError(tagId, 'compute.window', 'empty window');
+    back((me.last + me.skip + 1) * 31);
+    const latest = `if(toLastDayOfMonth(${asOf}) = ${asOf}, ${asOf}, subtractDays(toStartOfMonth(${asOf}), 1))`;
+    const from = this.bag.add(me.skip, 'UInt32');
+    const to = this.bag.add(me.skip + me.last, 'UInt32');
+    return `has(arrayMap(k -> toLastDayOfMonth(addMonths(${latest}, -toInt32(k))), range(${from}, ${to})), ${d})`;
+  }
+
+  /** WHERE clause of the source query: the widest window on the time column, never after as_of for facts. */
+  where(): string {
+    const parts: string[] = [];
+    const tc = this.src.timeColumn;
+    if (tc && this.src.name !== 'dim_accounts' && !this.src.name.startsWith('dim_')) {
+      const col = this.src.columns[tc];
+      if (col) {
+        const d = this.localDay(ident(tc), col.type);
+        parts.push(`${d} <= ${this.asOf}`);
+        if (this.lookback !== undefined && this.lookback > 0)
+          parts.push(`${d} > subtractDays(${this.asOf}, ${this.bag.add(this.lookback, 'UInt32')})`);
+      }
+    }
+    return parts.length > 0 ? `WHERE ${parts.join(' AND ')}` : '';
+  }
+}
+
+/** The SQL value kind an aggregate produces (checked against the definition's value type). */
+function aggregateKind(def: TagDefinition, agg: AggregateCompute, colType: ColumnType | undefined): SqlKind {
+  switch (agg.fn) {
+    case 'exists':
+      return 'bool';
+    case 'distinct_set':
+      return 'set';
+    case 'min':
+    case 'max':
+    case 'last':
+    case 'top':
+      if (colType && isTemporalType(colType)) return 'date';
+      if (colType === 'string') return 'string';
+      if (colType === 'bool' && def.value_type === 'boolean') return 'bool';
+      return 'number';
+    default:
+      return 'number';
+  }
+}
+
+const countLike = new Set(['count', 'exists', 'sum', 'count_distinct', 'consecutive_days', 'period_avg']);
+
+function compileAggregate(sc: SourceCompiler, def: TagDefinition, agg: AggregateCompute, alias: string): SqlKind {
+  const id = def.id;
+  const conds: string[] = [];
+  const w = sc.window(id, agg.window);
+  if (w) conds.push(w);
+  agg.where.forEach((f, i) => {
+    conds.push(sc.filter(id, `compute.where[${i}]`, f));
+  });
+  const cond = conds.length > 0 ? conds.map((c) => `(${c})`).join(' AND ') : '1';
+  let col: { sql: string; type: ColumnType } | undefined;
+  if (agg.column) col = sc.transformed(id, 'compute.column', agg.column, agg.transform);
+  const kind = aggregateKind(def, agg, col?.type);
+  const expected = kindOf[def.value_type];
+  if (kind !== expected)
+    throw new TagCompileError(
+      id,
+      'value_type',
+      `fn ${agg.fn} over ${agg.column ?? 'rows'} gives ${kind}, not ${def.value_type}`,
+    );
+  const needNumeric = ['sum', 'avg', 'share', 'period_avg'].includes(agg.fn);
+  if (needNumeric && col && !isNumericType(col.type))
+    throw new TagCompileError(
+      id,
+      'compute.column',
+      `fn ${agg.fn} needs a numeric column, ${agg.column} is ${col.type}`,
+    );
+  if (agg.fn === 'distinct_set' && col && col.type !== 'string')
+    throw new TagCompileError(id, 'compute.column', 'fn distinct_set needs a string column');
+  const guard = (x: string) => `if(countIf(${cond}) = 0, NULL, ${x})`;
+  const c = col?.sql ?? '';
+  const num = `toFloat64(${c})`;
+  const asDate = (x: string) => (col?.type === 'datetime' ? `toDate(${x}, ${sc.tz})` : x);
+  let sql: string;
+  switch (agg.fn) {
+    case 'count':
+      sql = `toFloat64(countIf(${cond}))`;
+      break;
+    case 'exists':
+      sql = `toUInt8(countIf(${cond}) > 0)`;
+      break;
+    case 'sum':
+      sql = `sumIf(${num}, ${cond})`;
+      break;
+    case 'avg':
+      sql = guard(`avgIf(${num}, ${cond})`);
+      break;
+    case 'min':
+    case 'max':
+      sql = guard(kind === 'date' ? asDate(`${agg.fn}If(${c}, ${cond})`) : `toFloat64(${agg.fn}If(${c}, ${cond}))`);
+      break;
+    case 'count_distinct':
+      sql = `toFloat64(uniqExactIf(${c}, ${cond}))`;
+      break;
+    case 'last': {
+      const tc = sc.src.timeColumn;
+      if (!tc) throw new TagCompileError(id, 'compute.fn', `source ${sc.src.name} has no time column to order by`);
+      const v = `argMaxIf(${c}, ${ident(tc)}, ${cond})`;
+      sql = guard(kind === 'date' ? asDate(v) : kind === 'number' ? `toFloat64(${v})` : v);
+      break;
+    }
+    case 'top': {
+      const v = `topKIf(1)(${c}, ${cond})[1]`;
+      sql = guard(kind === 'date' ? asDate(v) : kind === 'number' ? `toFloat64(${v})` : v);
+      break;
+    }
+    case 'share': {
+      const den = [w, ...(agg.total_where ?? []).map((f, i) => sc.filter(id, `compute.total_where[${i}]`, f))]
+        .filter((x): x is string => x !== undefined)
+        .map((x) => `(${x})`)
+        .join(' AND ');
+      const denSql = `sumIf(${num}, ${den || '1'})`;
+      sql = `if(${denSql} = 0, NULL, sumIf(${num}, ${cond}) / ${denSql})`;
+      break;
+    }
+    case 'period_avg': {
+      const n = agg.window?.month_ends?.last ?? 1;
+      sql = `sumIf(${num}, ${cond}) / ${sc.bag.add(n, 'Float64')}`;
+      break;
+    }
+    case 'consecutive_days': {
+      const tc = sc.src.timeColumn;
+      const tcol = tc ? sc.src.columns[tc] : undefined;
+      const dayExpr = col
+        ? isTemporalType(col.type)
+          ? sc.localDay(col.sql, col.type)
+          : undefined
+        : tc && tcol
+          ? sc.localDay(ident(tc), tcol.type)
+          : undefined;
+      if (!dayExpr) throw new TagCompileError(id, 'compute.column', 'consecutive_days needs a date column');
+      // Consecutive days share (day − position); the longest run is the most frequent such key.
+      const run = (days: string) => {
+        const keys = `arrayMap((d, i) -> toInt64(d) - i, ${days}, arrayEnumerate(${days}))`;
+        return `if(empty(${days}), 0, arrayMax(arrayMap(k -> countEqual(${keys}, k), ${keys})))`;
+      };
+      if (agg.per) {
+        const per = sc.column(id, 'compute.per', agg.per);
+        const pairs = `groupUniqArrayIf((toString(${per.sql}), ${dayExpr}), ${cond})`;
+        const daysOf = `arraySort(arrayMap(x -> x.2, arrayFilter(x -> x.1 = g, ${pairs})))`;
+        sql = `toFloat64(arrayMax(arrayConcat([0], arrayMap(g -> ${run(daysOf)}, arrayDistinct(arrayMap(x -> x.1, ${pairs}))))))`;
+      } else {
+        sql = `toFloat64(${run(`arraySort(groupUniqArrayIf(${dayExpr}, ${cond}))`)})`;
+      }
+      break;
+    }
+    case 'distinct_set':
+      sql = `arraySort(groupUniqArrayIf(${c}, ${cond}))`;
+      break;
+  }
+  sc.selects.push(`${sql} AS ${alias}`);
+  return kind;
+}
+
+/** Compiles validated definitions into the refresh plan; throws TagCompileError naming the tag and field. */
+export function compileCatalogue(defs: readonly TagDefinition[], opts: CompileOptions = {}): CompiledCatalogue {
+  const ordered = topoOrder(defs);
+  const tz = opts.timezone ?? 'Asia/Shanghai';
+  const compilers = new Map<SourceName, SourceCompiler>();
+  const byId = new Map<string, CompiledTag>();
+  const tags: CompiledTag[] = [];
+  const kinds = new Map<string, SqlKind>();
+  const srcCompiler = (name: string, tagId: string, field: string): SourceCompiler => {
+    const src = getSource(name);
+    if (!src) throw new TagCompileError(tagId, field, `unknown source ${name}`);
+    let sc = compilers.get(src.name);
+    if (!sc) {
+      sc = new SourceCompiler(src, '{tz:String}', '{as_of:Date}');
+      compilers.set(src.name, sc);
+    }
+    return sc;
+  };
+
+  ordered.forEach((def, index) => {
+    const alias = `v${index}`;
+    const deps = tagDependencies(def);
+    const columns = new Set<string>();
+    let dataClass: DataClass = 'C1';
+    for (const dep of deps) {
+      const d = byId.get(dep);
+      if (!d) throw new TagCompileError(def.id, 'compute', `references unknown tag ${dep}`);
+      if (d.dataClass === 'C2') dataClass = 'C2';
+      for (const col of d.columns) columns.add(col);
+    }
+    const c = def.compute;
+    let source: SourceName | undefined;
+    const readColumn = (src: SourceDef, col: string | undefined) => {
+      const meta = col ? src.columns[col] : undefined;
+      if (!meta) return;
+      columns.add(`${src.table}.${col}`);
+      if (meta.dataClass === 'C2') dataClass = 'C2';
+    };
+    if (c.kind === 'aggregate') {
+      const sc = srcCompiler(c.source, def.id, 'compute.source');
+      source = sc.src.name;
+      const stageAlias = `a${index}`;
+      kinds.set(def.id, compileAggregate(sc, def, c, stageAlias));
+      sc.columns.push({ column: stageAlias, tagId: def.id });
+      readColumn(sc.src, c.column);
+      for (const f of [...c.where, ...(c.total_where ?? [])]) readColumn(sc.src, f.column);
+      readColumn(sc.src, c.window?.column ?? (c.window ? sc.src.timeColumn : undefined));
+    } else if (c.kind === 'attribute') {
+      if (c.source !== 'dim_customers')
+        throw new TagCompileError(def.id, 'compute.source', 'attribute tags read dim_customers (one row per customer)');
+      const sc = srcCompiler(c.source, def.id, 'compute.source');
+      source = sc.src.name;
+      const col = sc.column(def.id, 'compute.column', c.column);
+      readColumn(sc.src, c.column);
+      let sql = `any(${col.sql})`;
+      let kind: SqlKind;
+      if (col.type === 'string') {
+        kind = 'string';
+        if (c.map) {
+          const keys = Object.keys(c.map);
+          sql = `transform(${sql}, ${sc.bag.add(keys, 'Array(String)')}, ${sc.bag.add(
+            keys.map((k) => c.map?.[k] ?? ''),
+            'Array(String)',
+          )}, ${c.map_default !== undefined ? sc.bag.add(c.map_default, 'String') : sql})`;
+        }
+      } else if (col.type === 'bool') kind = def.value_type === 'boolean' ? 'bool' : 'number';
+      else if (col.type === 'int' || col.type === 'float') {
+        kind = 'number';
+        sql = `toFloat64(${sql})`;
+      } else if (col.type === 'date' || col.type === 'datetime') {
+        kind = 'date';
+        sql = col.type === 'datetime' ? `toDate(${sql}, {tz:String})` : sql;
+      } else {
+        kind = 'set';
+        sql = `arraySort(arrayMap(x -> toString(x), any(${col.sql})))`;
+      }
+      if (kind !== kindOf[def.value_type])
+        throw new TagCompileError(def.id, 'value_type', `column ${c.column} gives ${kind}, not ${def.value_type}`);
+      const stageAlias = `a${index}`;
+      sc.selects.push(`${sql} AS ${stageAlias}`);
+      sc.columns.push({ column: stageAlias, tagId: def.id });
+      kinds.set(def.id, kind);
+    } else if (c.kind === 'model_score') {
+      const sc = srcCompiler('model_scores', def.id, 'compute.model_id');
+      source = sc.src.name;
+      readColumn(sc.src, c.field);
+      const m = sc.bag.add(c.model_id, 'String');
+      const latest = `argMaxIf(${ident(c.field)}, (as_of, version), model_id = ${m})`;
+      const kind: SqlKind = c.field === 'score' ? 'number' : c.field === 'band' ? 'string' : 'set';
+      if (kind !== kindOf[def.value_type])
+        throw new TagCompileError(def.id, 'value_type', `model field ${c.field} gives ${kind}, not ${def.value_type}`);
+      const v = c.field === 'reasons' ? `JSONExtract(${latest}, 'Array(String)')` : latest;
+      const sql =
+        c.field === 'reasons'
+          ? `if(countIf(model_id = ${m}) = 0, [], ${v})`
+          : `if(countIf(model_id = ${m}) = 0, NULL, ${v})`;
+      const stageAlias = `a${index}`;
+      sc.selects.push(`${sql} AS ${stageAlias}`);
+      sc.columns.push({ column: stageAlias, tagId: def.id });
+      kinds.set(def.id, kind);
+    } else {
+      kinds.set(def.id, kindOf[def.value_type]);
+      checkDerived(def, byId, kinds);
+    }
+    if (def.data_class === 'C1' && dataClass === 'C2')
+      throw new TagCompileError(
+        def.id,
+        'data_class',
+        `declared C1 but reads C2 data (${[...columns].sort().join(', ') || 'C2 tags'}); a tag over C2 data is C2 (P8)`,
+        'P8',
+      );
+    const tag: CompiledTag = {
+      def,
+      index,
+      alias,
+      source,
+      deps,
+      dataClass: def.data_class === 'C2' ? 'C2' : dataClass,
+      columns: [...columns].sort(),
+    };
+    tags.push(tag);
+    byId.set(def.id, tag);
+  });
+
+  const sourceQueries: SourceQuery[] = [...compilers.values()].map((sc) => {
+    sc.bag.set('as_of', '', 'Date');
+    sc.bag.set('tz', tz, 'String');
+    const where = sc.where();
+    const sql = `SELECT customer_id, ${sc.selects.join(', ')} FROM ${sc.from()} ${where} GROUP BY customer_id`;
+    const params = { ...sc.bag.params };
+    delete params.as_of;
+    return {
+      source: sc.src.name,
+      table: sc.src.table,
+      columns: sc.columns,
+      sql: sql.replace(/\s+/g, ' ').trim(),
+      params,
+    };
+  });
+
+  const combine = (stages: Partial<Record<SourceName, string>>, bag = new ParamBag('c')): SqlWithParams => {
+    bag.set('tz', tz, 'String');
+    const stageAlias = new Map<SourceName, string>();
+    const joins: string[] = [];
+    sourceQueries.forEach((q, i) => {
+      const table = stages[q.source];
+      if (!table) throw new Error(`combine: no stage table for source ${q.source}`);
+      const a = `s${i}`;
+      stageAlias.set(q.source, a);
+      joins.push(`LEFT JOIN ${ident(table)} AS ${a} ON ${a}.customer_id = u.customer_id`);
+    });
+    const dc = new DerivedCompiler(bag, byId, kinds);
+    const selects = tags.map((t) => {
+      if (t.source) {
+        const a = stageAlias.get(t.source);
+        const agg = t.def.compute;
+        const col = `${a}.a${t.index}`;
+        const isCount = agg.kind === 'aggregate' && countLike.has(agg.fn);
+        return `${isCount ? `coalesce(${col}, 0)` : col} AS ${t.alias}`;
+      }
+      return `${dc.derived(t.def)} AS ${t.alias}`;
+    });
+    const universe = `(SELECT customer_id FROM dim_customers FINAL WHERE NOT has(${bag.add(['erased', 'merged'], 'Array(String)')}, status)) AS u`;
+    return {
+      sql: `SELECT u.customer_id AS customer_id, ${selects.join(', ')} FROM ${universe} ${joins.join(' ')}`,
+      params: bag.params,
+    };
+  };
+
+  const insert = (
+    stages: Partial<Record<SourceName, string>>,
+    versions: ReadonlyMap<string, number>,
+  ): SqlWithParams => {
+    const bag = new ParamBag('c');
+    const inner = combine(stages, bag);
+    const strs: string[] = [];
+    const nums: string[] = [];
+    for (const t of tags) {
+      const v = t.alias;
+      switch (kinds.get(t.def.id)) {
+        case 'bool':
+          strs.push(`if(isNull(${v}), NULL, if(${v} != 0, 'true', 'false'))`);
+          nums.push(`toFloat64(${v})`);
+          break;
+        case 'string':
+          strs.push(`toString(${v})`);
+          nums.push('NULL');
+          break;
+        case 'number':
+          strs.push(`if(isNull(${v}) OR isNaN(${v}) OR isInfinite(${v}), NULL, '')`);
+          nums.push(`if(isNaN(${v}) OR isInfinite(${v}), NULL, toFloat64(${v}))`);
+          break;
+        case 'date':
+          strs.push(`toString(${v})`);
+          nums.push(`toFloat64(toInt32(${v}))`);
+          break;
+        default:
+          strs.push(`if(empty(${v}), NULL, arrayStringConcat(${v}, ','))`);
+          nums.push('NULL');
+      }
+    }
+    const ids = bag.add(
+      tags.map((t) => t.def.id),
+      'Array(String)',
+    );
+    const vers = bag.add(
+      tags.map((t) => versions.get(t.def.id) ?? t.def.version),
+      'Array(UInt32)',
+    );
+    const strArr = `[${strs.map((s) => `CAST(${s} AS Nullable(String))`).join(', ')}]`;
+    const numArr = `[${nums.map((s) => `CAST(${s} AS Nullable(Float64))`).join(', ')}]`;
+    const sql =
+      'INSERT INTO tag_values (as_of, customer_id, tag_id, version, value_str, value_num) ' +
+      `SELECT {as_of:Date}, customer_id, tag_id_, version_, ifNull(str_, ''), num_ FROM (${inner.sql}) ` +
+      `ARRAY JOIN ${ids} AS tag_id_, ${vers} AS version_, ${strArr} AS str_, ${numArr} AS num_ ` +
+      'WHERE isNotNull(str_) SETTINGS join_use_nulls = 1, max_insert_threads = 2';
+    return { sql, params: bag.params };
+  };
+
+  return {
+    tags,
+    byId,
+    sourceQueries,
+    combine: (stages) => {
+      const r = combine(stages);
+      return { sql: `${r.sql} SETTINGS join_use_nulls = 1`, params: r.params };
+    },
+    insert,
+  };
+}
+
+/** Type checks of derived tags against their dependencies. */
+function checkDerived(def: TagDefinition, byId: Map<string, CompiledTag>, kinds: Map<string, SqlKind>): void {
+  const c = def.compute;
+  const kindOfDep = (id: string) => kinds.get(id) ?? kindOf[byId.get(id)?.def.value_type ?? 'number'];
+  if (c.kind === 'bucket' && kindOfDep(c.of) !== 'number')
+    throw new TagCompileError(def.id, 'compute.of', `bucket needs a number tag, ${c.of} is ${kindOfDep(c.of)}`);
+  if ((c.kind === 'date_diff' || c.kind === 'date_part') && kindOfDep(c.of) !== 'date')
+    throw new TagCompileError(def.id, 'compute.of', `${c.kind} needs a date tag, ${c.of} is ${kindOfDep(c.of)}`);
+}
+
+/** Compiles derived tags (buckets, rules, formulas, date arithmetic) over the aliases of their dependencies. */
+class DerivedCompiler {
+  constructor(
+    private readonly bag: ParamBag,
+    private readonly byId: Map<string, CompiledTag>,
+    private readonly kinds: Map<string, SqlKind>,
+  ) {}
+
+  private ref(id: string): { sql: string; kind: SqlKind } {
+    const t = this.byId.get(id);
+    if (!t) throw new Error(`unknown tag ${id}`);
+    return { sql: t.alias, kind: this.kinds.get(id) ?? 'number' };
+  }
+
+  derived(def: TagDefinition): string {
+    const c = def.compute;
+    switch (c.kind) {
+      case 'bucket': {
+        const x = this.ref(c.of).sql;
+        const parts: string[] = [`isNull(${x})`, 'NULL'];
+        c.buckets.forEach((b) => {
+          if (b.lt !== undefined)
+            parts.push(`${x} < ${this.bag.add(b.lt, 'Float64')}`, this.bag.add(b.value, 'String'));
+          else parts.push(this.bag.add(b.value, 'String'));
+        });
+        return `multiIf(${parts.join(', ')})`;
+      }
+      case 'rule': {
+        let body: string;
+        if (c.when) body = `toUInt8(${this.cond(def.id, c.when)})`;
+        else {
+          const parts: string[] = [];
+          for (const k of c.cases ?? []) parts.push(this.cond(def.id, k.when), this.bag.add(k.value, 'String'));
+          parts.push(c.else !== undefined ? this.bag.add(c.else, 'String') : 'NULL');
+          body = `multiIf(${parts.join(', ')})`;
+        }
+        return c.only_if ? `if(${this.cond(def.id, c.only_if)}, ${body}, NULL)` : body;
+      }
+      case 'formula':
+        return `toFloat64(${this.expr(c.expr)})`;
+      case 'date_diff': {
+        const x = this.ref(c.of).sql;
+        const a = '{as_of:Date}';
+        if (c.unit === 'day') return `toFloat64(dateDiff('day', ${x}, ${a}))`;
+        const months = `(toYear(${a}) * 12 + toMonth(${a})) - (toYear(${x}) * 12 + toMonth(${x})) - if(toDayOfMonth(${a}) < toDayOfMonth(${x}), 1, 0)`;
+        if (c.unit === 'month') return `toFloat64(${months})`;
+        return `toFloat64(intDiv(${months}, 12))`;
+      }
+      case 'date_part': {
+        const x = this.ref(c.of).sql;
+        if (c.part === 'year') return `toFloat64(toYear(${x}))`;
+        if (c.part === 'month') return `toFloat64(toMonth(${x}))`;
+        if (c.part === 'quarter') return `toFloat64(toQuarter(${x}))`;
+        // Zodiac year begins at 立春 (about 4 February), the convention of the Chinese solar calendar.
+        const animals = this.bag.add(zodiacAnimals, 'Array(String)');
+        return `if(isNull(${x}), NULL, ${animals}[((toYear(${x}) - if(toMonth(${x}) * 100 + toDayOfMonth(${x}) < 204, 1, 0) - 4) % 12 + 12) % 12 + 1])`;
+      }
+      default:
+        throw new Error(`not a derived tag: ${def.id}`);
+    }
+  }
+
+  expr(e: Expr): string {
+    if (typeof e === 'number') return this.bag.add(e, 'Float64');
+    if ('tag' in e) {
+      const r = this.ref(e.tag);
+      if (r.kind !== 'number' && r.kind !== 'bool') throw new Error(`formula over non-number tag ${e.tag}`);
+      return `toFloat64(${r.sql})`;
+    }
+    if ('coalesce' in e) return `coalesce(${e.coalesce.map((x) => this.expr(x)).join(', ')})`;
+    const args = e.args.map((x) => this.expr(x));
+    switch (e.op) {
+      case 'add':
+        return `(${args.join(' + ')})`;
+      case 'sub':
+        return `(${args.join(' - ')})`;
+      case 'mul':
+        return `(${args.join(' * ')})`;
+      case 'div':
+        return args.slice(1).reduce((acc, d) => `if(${d} = 0, NULL, ${acc} / ${d})`, args[0] ?? 'NULL');
+      case 'min':
+        return `least(${args.join(', ')})`;
+      case 'max':
+        return `greatest(${args.join(', ')})`;
+    }
+  }
+
+  /** A two-valued condition (null comparisons are false). */
+  cond(tagId: string, c: Cond): string {
+    if ('all' in c) return `(${c.all.map((x) => this.cond(tagId, x)).join(' AND ')})`;
+    if ('any' in c) return `(${c.any.map((x) => this.cond(tagId, x)).join(' OR ')})`;
+    if ('not' in c) return `(NOT ${this.cond(tagId, c.not)})`;
+    const dep = this.byId.get(c.tag);
+    if (!dep) throw new TagCompileError(tagId, 'compute', `references unknown tag ${c.tag}`);
+    const { sql: x, kind } = this.ref(c.tag);
+    if (c.op === 'is_null') return kind === 'set' ? `empty(${x})` : `isNull(${x})`;
+    if (c.op === 'not_null') return kind === 'set' ? `notEmpty(${x})` : `isNotNull(${x})`;
+    const lit = (v: Scalar): string => {
+      const field = `compute condition on ${c.tag}`;
+      switch (kind) {
+        case 'bool':
+          if (v === true || v === 'true' || v === 1) return '1';
+          if (v === false || v === 'false' || v === 0) return '0';
+          throw new TagCompileError(tagId, field, `expected true or false, got ${JSON.stringify(v)}`);
+        case 'number':
+          if (typeof v !== 'number')
+            throw new TagCompileError(tagId, field, `expected a number, got ${JSON.stringify(v)}`);
+          return this.bag.add(v, 'Float64');
+        case 'date':
+          if (typeof v !== 'string' || !isoDate.test(v))
+            throw new TagCompileError(tagId, field, `expected a date YYYY-MM-DD, got ${JSON.stringify(v)}`);
+          return this.bag.add(v, 'Date');
+        default:
+          if (typeof v !== 'string')
+            throw new TagCompileError(tagId, field, `expected a string, got ${JSON.stringify(v)}`);
+          if (dep.def.values && !dep.def.values.includes(v))
+            throw new TagCompileError(tagId, field, `${JSON.stringify(v)} is not a value of ${c.tag}`);
+          return this.bag.add(v, 'String');
+      }
+    };
+    const list = (): string[] => (Array.isArray(c.value) ? c.value.map(lit) : []);
+    const rhs = (): string => {
+      if (c.ref !== undefined) return this.expr(c.ref);
+      if (Array.isArray(c.value) || c.value === undefined) throw new TagCompileError(tagId, 'compute', 'missing value');
+      return lit(c.value);
+    };
+    let sql: string;
+    if (kind === 'set') {
+      if (c.op === 'eq') sql = `has(${x}, ${rhs()})`;
+      else if (c.op === 'in') sql = `hasAny(${x}, [${list().join(', ')}])`;
+      else if (c.op === 'not_in') sql = `(notEmpty(${x}) AND NOT hasAny(${x}, [${list().join(', ')}]))`;
+      else if (c.op === 'ne') sql = `(notEmpty(${x}) AND NOT has(${x}, ${rhs()}))`;
+      else throw new TagCompileError(tagId, 'compute', `${c.op} is not defined on set tag ${c.tag}`);
+      return sql;
+    }
+    if ((kind === 'string' || kind === 'bool') && ['gt', 'gte', 'lt', 'lte', 'between'].includes(c.op))
+      throw new TagCompileError(tagId, 'compute', `${c.op} needs a number or date tag, ${c.tag} is ${kind}`);
+    switch (c.op) {
+      case 'in':
+        sql = `${x} IN (${list().join(', ')})`;
+        break;
+      case 'not_in':
+        sql = `${x} NOT IN (${list().join(', ')})`;
+        break;
+      case 'between': {
+        const [lo, hi] = list();
+        sql = `${x} >= ${lo} AND ${x} <= ${hi}`;
+        break;
+      }
+      default: {
+        const sym = { eq: '=', ne: '!=', gt: '>', gte: '>=', lt: '<', lte: '<=' }[c.op];
+        sql = `${x} ${sym} ${rhs()}`;
+      }
+    }
+    return `coalesce(${sql}, 0)`;
+  }
+}
+
+export const zodiacAnimals = [
+  'rat',
+  'ox',
+  'tiger',
+  'rabbit',
+  'dragon',
+  'snake',
+  'horse',
+  'goat',
+  'monkey',
+  'rooster',
+  'dog',
+  'pig',
+] as const;

@@ -1,0 +1,337 @@
+import { describe, expect, it } from 'vitest';
+import { standardCatalogue } from '../../src/tags/catalogue/catalogue.ts';
+import { compileCatalogue, TagCompileError, topoOrder } from '../../src/tags/compiler.ts';
+import { type TagDefinitionInput, validateTagDefinitions } from '../../src/tags/dsl.ts';
+import { sources } from '../../src/tags/registry.ts';
+
+const base = {
+  name: { zh: '测试', en: 'test' },
+  description: { zh: '测试', en: 'test' },
+  data_class: 'C2' as const,
+};
+const def = (d: Partial<TagDefinitionInput> & Pick<TagDefinitionInput, 'id' | 'compute'>): TagDefinitionInput => ({
+  family: 'history',
+  sub_family: 'behaviour',
+  value_type: 'number',
+  ...base,
+  ...d,
+});
+
+function compileError(defs: TagDefinitionInput[]): TagCompileError {
+  try {
+    compileCatalogue(validateTagDefinitions(defs));
+  } catch (err) {
+    if (err instanceof TagCompileError) return err;
+    throw err;
+  }
+  throw new Error('expected a compile error');
+}
+
+describe('source registry', () => {
+  it('marks app_events.device_id and ip anti_fraud_only (A1)', () => {
+    const app = sources().app_events.columns;
+    expect(app.device_id?.antiFraudOnly).toBe(true);
+    expect(app.ip?.antiFraudOnly).toBe(true);
+    expect(app.event_type?.antiFraudOnly).toBe(false);
+    expect(sources().transactions.columns.amount_fen?.dataClass).toBe('C2');
+  });
+});
+
+describe('tag compiler', () => {
+  const defs = validateTagDefinitions([
+    def({
+      id: 'hist.spend_30d',
+      compute: {
+        kind: 'aggregate',
+        source: 'transactions',
+        fn: 'sum',
+        column: 'amount_fen',
+        where: [{ column: 'merchant_category', op: 'in', value: ["dining'; DROP TABLE x; --", 'travel'] }],
+        window: { within_days: 30 },
+      },
+    }),
+    def({
+      id: 'hist.txn_count_90d',
+      data_class: 'C1',
+      compute: { kind: 'aggregate', source: 'transactions', fn: 'count', window: { within_days: 90 } },
+    }),
+    def({
+      id: 'app.logins_30d',
+      family: 'app',
+      sub_family: 'browsing',
+      data_class: 'C1',
+      compute: {
+        kind: 'aggregate',
+        source: 'app_events',
+        fn: 'count',
+        where: [{ column: 'event_type', op: 'eq', value: 'login' }],
+        window: { within_days: 30 },
+      },
+    }),
+    def({
+      id: 'seg.spender',
+      family: 'segmentation',
+      sub_family: 'x',
+      value_type: 'enum',
+      values: ['low', 'high'],
+      compute: { kind: 'bucket', of: 'hist.spend_30d', buckets: [{ value: 'low', lt: 100_000 }, { value: 'high' }] },
+    }),
+    def({
+      id: 'seg.engaged',
+      family: 'segmentation',
+      sub_family: 'x',
+      value_type: 'boolean',
+      compute: {
+        kind: 'rule',
+        when: {
+          all: [
+            { tag: 'seg.spender', op: 'eq', value: 'high' },
+            { tag: 'app.logins_30d', op: 'gte', value: 4 },
+          ],
+        },
+      },
+    }),
+  ]);
+  const c = compileCatalogue(defs);
+
+  it('compiles ONE query per source table with conditional aggregates over the widest window', () => {
+    expect(c.sourceQueries.map((q) => q.source).sort()).toEqual(['app_events', 'transactions']);
+    const tx = c.sourceQueries.find((q) => q.source === 'transactions');
+    expect(tx?.columns.map((x) => x.tagId).sort()).toEqual(['hist.spend_30d', 'hist.txn_count_90d']);
+    expect(tx?.sql).toMatch(
+      /^SELECT customer_id, .* FROM \(SELECT \*, toDate\(ts, \{tz:String\}\) AS day__ts FROM transactions FINAL\) WHERE .* GROUP BY customer_id$/,
+    );
+    expect(tx?.sql).toContain('sumIf(toFloat64(amount_fen)');
+    expect(tx?.sql).toContain('countIf(');
+    // The pre-filter uses the widest window (90 days), bound as a parameter.
+    const lookback = Object.entries(tx?.params ?? {}).find(([, v]) => v === 90);
+    expect(lookback).toBeDefined();
+    expect(tx?.sql).toContain(`day__ts > subtractDays({as_of:Date}, {${lookback?.[0]}:UInt32})`);
+  });
+
+  it('binds every value from the definition; nothing is concatenated into SQL', () => {
+    const all = [
+      ...c.sourceQueries.map((q) => q.sql),
+      c.combine({ transactions: 's_tx', app_events: 's_app' }).sql,
+    ].join('\n');
+    expect(all).not.toContain('DROP TABLE');
+    expect(all).not.toContain("'login'");
+    expect(all).not.toContain('100000');
+    const tx = c.sourceQueries.find((q) => q.source === 'transactions');
+    expect(Object.values(tx?.params ?? {})).toContainEqual(["dining'; DROP TABLE x; --", 'travel']);
+    expect(tx?.sql).toMatch(/has\(\{transactions_p\d+:Array\(String\)\}, merchant_category\)/);
+  });
+
+  it('computes derived tags in dependency order in the combine query', () => {
+    const order = c.tags.map((t) => t.def.id);
+    expect(order.indexOf('hist.spend_30d')).toBeLessThan(order.indexOf('seg.spender'));
+    expect(order.indexOf('seg.spender')).toBeLessThan(order.indexOf('seg.engaged'));
+    const combine = c.combine({ transactions: 's_tx', app_events: 's_app' }).sql;
+    expect(combine).toContain('LEFT JOIN s_tx AS');
+    expect(combine).toMatch(/multiIf\(isNull\(v\d+\), NULL, v\d+ < \{c\d+:Float64\}/);
+    expect(combine).toContain('SETTINGS join_use_nulls = 1');
+    const ins = c.insert({ transactions: 's_tx', app_events: 's_app' }, new Map([['seg.engaged', 3]]));
+    expect(ins.sql).toMatch(/^INSERT INTO tag_values \(as_of, customer_id, tag_id, version, value_str, value_num\)/);
+    expect(Object.values(ins.params)).toContainEqual(c.tags.map((t) => (t.def.id === 'seg.engaged' ? 3 : 1)));
+  });
+
+  it('refuses anti_fraud_only columns citing rule A1', () => {
+    const err = compileError([
+      def({
+        id: 'app.devices_30d',
+        family: 'app',
+        sub_family: 'browsing',
+        compute: { kind: 'aggregate', source: 'app_events', fn: 'count_distinct', column: 'device_id' },
+      }),
+    ]);
+    expect(err.rule).toBe('A1');
+    expect(err.message).toMatch(/app_events\.device_id is anti_fraud_only: rule A1/);
+    const viaFilter = compileError([
+      def({
+        id: 'app.office_logins',
+        compute: {
+          kind: 'aggregate',
+          source: 'app_events',
+          fn: 'count',
+          where: [{ column: 'ip', op: 'eq', value: '1.2.3.4' }],
+        },
+      }),
+    ]);
+    expect(viaFilter.rule).toBe('A1');
+    expect(viaFilter.field).toBe('compute.where[0].column');
+  });
+
+  it('detects dependency cycles and names them', () => {
+    const cyc = validateTagDefinitions([
+      def({ id: 'x.a', compute: { kind: 'formula', expr: { op: 'add', args: [{ tag: 'x.b' }, 1] } } }),
+      def({ id: 'x.b', compute: { kind: 'formula', expr: { op: 'add', args: [{ tag: 'x.c' }, 1] } } }),
+      def({ id: 'x.c', compute: { kind: 'formula', expr: { op: 'add', args: [{ tag: 'x.a' }, 1] } } }),
+    ]);
+    expect(() => topoOrder(cyc)).toThrow(/dependency cycle: x\.a → x\.b → x\.c → x\.a/);
+  });
+
+  it('rejects unknown tags, columns and type mismatches with the field', () => {
+    expect(compileError([def({ id: 'x.a', compute: { kind: 'formula', expr: { tag: 'x.nope' } } })]).message).toMatch(
+      /unknown tag x\.nope/,
+    );
+    const col = compileError([
+      def({ id: 'x.a', compute: { kind: 'aggregate', source: 'transactions', fn: 'sum', column: 'amount' } }),
+    ]);
+    expect(col.field).toBe('compute.column');
+    const type = compileError([
+      def({
+        id: 'x.a',
+        compute: { kind: 'aggregate', source: 'transactions', fn: 'sum', column: 'merchant_category' },
+      }),
+    ]);
+    expect(type.message).toMatch(/needs a numeric column/);
+  });
+
+  it('a C1-declared tag over C2 data is refused (P8)', () => {
+    const err = compileError([
+      def({
+        id: 'x.a',
+        data_class: 'C1',
+        compute: { kind: 'aggregate', source: 'transactions', fn: 'sum', column: 'amount_fen' },
+      }),
+    ]);
+    expect(err.rule).toBe('P8');
+  });
+});
+
+describe('standard catalogue', () => {
+  const defs = standardCatalogue();
+  const ids = new Set(defs.map((d) => d.id));
+
+  it('has at least 100 tags over every family and compiles', () => {
+    expect(defs.length).toBeGreaterThanOrEqual(100);
+    expect(new Set(defs.map((d) => d.family))).toEqual(
+      new Set(['basic', 'financial', 'app', 'history', 'segmentation', 'model']),
+    );
+    const c = compileCatalogue(defs);
+    expect(c.tags).toHaveLength(defs.length);
+    // one query per source table
+    expect(new Set(c.sourceQueries.map((q) => q.source)).size).toBe(c.sourceQueries.length);
+  });
+
+  it('contains every tag the catalogue document requires', () => {
+    const required = [
+      'lifecycle.stage',
+      'card.mob_stage',
+      'card.activated',
+      'card.first_swipe_done',
+      'card.bound_to_wallet',
+      'wealth.tier',
+      'demo.age_band',
+      'demo.generation',
+      'persona.gen_z_95',
+      'persona.quasi_middle_class',
+      'persona.young_parent',
+      'persona.new_urban_resident',
+      'persona.silver',
+      'persona.sme_owner',
+      'persona.farmer_herder',
+      'relationship.one_stop',
+      'risk.level',
+      'risk.preference',
+      'basic.marital_status',
+      'basic.has_children',
+      'basic.occupation_class',
+      'basic.employer_type',
+      'basic.salary_credited_here',
+      'basic.household_income_band',
+      ...[
+        'dining',
+        'travel',
+        'outbound_travel',
+        'fitness',
+        'health_wellness',
+        'beauty',
+        'digital',
+        'education',
+        'auto',
+        'green',
+      ].map((i) => `interest.${i}`),
+      'value.aum',
+      'value.aum_change_90d_pct',
+      'value.contribution_12m',
+      'value.ltv_score',
+      'value.product_count',
+      'warn.large_outflow_7d',
+      'warn.multi_redemption_30d',
+      'warn.login_drop',
+      'warn.overdue_days',
+      'warn.fraud_restricted',
+      'target.deposit_maturing_30d',
+      'target.wealth_maturing_30d',
+      'target.loan_maturing_30d',
+      'target.card_not_activated',
+      'target.no_first_swipe',
+      'target.dormant_reactivation',
+      'fin.gender',
+      'fin.age',
+      'fin.birth_month',
+      'fin.zodiac',
+      'fin.education',
+      'fin.industry',
+      'fin.is_employee_of_payroll_client',
+      'fin.province',
+      'fin.city',
+      'fin.city_tier',
+      'fin.county_level',
+      'fin.home_branch',
+      'fin.credit_score_band',
+      'fin.external_debt_ratio_band',
+      'fin.has_mortgage',
+      'fin.has_car_loan',
+      'fin.max_overdue_12m',
+      'app.login_days_30d',
+      'app.last_login_days_ago',
+      'app.session_minutes_30d',
+      'app.preferred_time_band',
+      'app.push_opt_in',
+      'app.viewed_wealth_7d',
+      'app.viewed_loan_7d',
+      'app.viewed_insurance_30d',
+      'app.searched_product_30d',
+      'app.top_viewed_product_family_30d',
+      'app.viewed_not_bought_3d',
+      'hist.txn_count_30d',
+      'hist.txn_count_90d',
+      'hist.spend_30d',
+      'hist.spend_90d',
+      'hist.spend_180d',
+      'hist.avg_ticket_90d',
+      'hist.top_spend_category_90d',
+      'hist.weekend_spend_share',
+      'hist.cross_border_spend_90d',
+      'hist.days_since_last_txn',
+      'hist.card_spend_trend',
+      'hist.contacts_30d',
+      'hist.last_contact_channel',
+      'hist.complaints_12m',
+      'hist.nps_last',
+      'hist.last_response',
+      'hist.products_bought_12m',
+      'hist.fee_income_12m',
+      'hist.referrals_12m',
+      'model.churn_score',
+      'model.churn_band',
+      'model.churn_reasons',
+      ...['deposit', 'wealth', 'fund', 'insurance', 'consumer_loan', 'credit_card', 'mortgage'].map(
+        (f) => `model.propensity.${f}`,
+      ),
+      'model.ltv_band',
+    ];
+    expect(required.filter((r) => !ids.has(r))).toEqual([]);
+  });
+
+  it('takes configurable wealth bounds', () => {
+    const custom = standardCatalogue({ affluentFromFen: 30_000_000, hnwFromFen: 300_000_000 });
+    const tier = custom.find((d) => d.id === 'wealth.tier')?.compute;
+    expect(tier).toMatchObject({
+      buckets: [{ value: 'mass', lt: 30_000_000 }, { value: 'affluent', lt: 300_000_000 }, { value: 'hnw' }],
+    });
+    expect(() => standardCatalogue({ affluentFromFen: 10, hnwFromFen: 5 })).toThrow(/hnwFromFen/);
+  });
+});
