@@ -10,14 +10,34 @@ import {
 import { z } from 'zod';
 import type { AppContext } from './app-context.ts';
 import { migrationsApplied } from './db/migrate.ts';
+import { installConsole } from './http/console.ts';
 import { installMetrics } from './http/metrics.ts';
 import { installProblemDetails } from './http/problem.ts';
+import { audiencesRoutes } from './modules/audiences/audiences.routes.ts';
+import { auditRoutes } from './modules/audit/audit.routes.ts';
 import { installAuth } from './modules/auth/auth.plugin.ts';
+import { copyCheckRoutes } from './modules/compliance/copy-check.routes.ts';
+import { customer360Routes } from './modules/customer360/c360.routes.ts';
+import { customersRoutes } from './modules/customers/customers.routes.ts';
+import { dashboardRoutes } from './modules/dashboard/dashboard.routes.ts';
+import { importRoutes } from './modules/import/import.routes.ts';
+import { tagsRoutes } from './modules/tags/tags.routes.ts';
+import { usersRoutes } from './modules/users/users.routes.ts';
 
 export type RouteModule = (app: FastifyInstance, ctx: AppContext) => Promise<void> | void;
 
 /** Route modules mounted by the app; each module registers its routes under `/api/v1`. */
-export const routeModules: RouteModule[] = [];
+export const routeModules: RouteModule[] = [
+  usersRoutes,
+  auditRoutes,
+  customersRoutes,
+  customer360Routes,
+  (app, ctx) => importRoutes(app, ctx),
+  copyCheckRoutes,
+  tagsRoutes,
+  audiencesRoutes,
+  dashboardRoutes,
+];
 
 export async function buildApp(ctx: AppContext, extraModules: RouteModule[] = []): Promise<FastifyInstance> {
   const app: FastifyInstance = Fastify({
@@ -81,6 +101,7 @@ export async function buildApp(ctx: AppContext, extraModules: RouteModule[] = []
   );
 
   for (const mod of [...routeModules, ...extraModules]) await mod(app, ctx);
+  await installConsole(app);
   await app.ready();
   return app;
 }

@@ -4,7 +4,12 @@ import { loadConfig } from '../config.ts';
 import { openContext, writeServerLock } from '../context.ts';
 import { registerAuditCommands } from '../modules/audit/audit.cli.ts';
 import { registerComplianceCheckCommand } from '../modules/compliance/compliance-check.cli.ts';
+import { registerIdentityCommands } from '../modules/identity/identity.cli.ts';
+import { registerImportCommands } from '../modules/import/import.cli.ts';
 import { registerModelCommands } from '../modules/models/models.cli.ts';
+import { registerSynthCommands } from '../modules/simbank/simbank.cli.ts';
+import { registerTagCommands } from '../modules/tags/tags.cli.ts';
+import { startTagScheduler } from '../modules/tags/tags.service.ts';
 import { registerUserCommands } from '../modules/users/users.cli.ts';
 import { runCommand } from './output.ts';
 
@@ -21,12 +26,14 @@ async function serve(opts: { ensureDemo: boolean }): Promise<void> {
     await ensureDemoBank(ctx);
   }
   const app = await buildApp(ctx);
+  const stopTagScheduler = startTagScheduler(ctx);
   const address = await app.listen({ port: config.port, host: config.host });
   const url = address.replace('0.0.0.0', 'localhost').replace('[::]', 'localhost');
   const releaseLock = writeServerLock(config, url);
   process.stderr.write(`Lingxi is running at ${url}  (API docs: ${url}/docs)\n`);
   const shutdown = async () => {
     releaseLock();
+    stopTagScheduler();
     await app.close();
     await ctx.stores.close();
     process.exit(0);
@@ -63,8 +70,15 @@ program
 
 registerComplianceCheckCommand(program);
 registerModelCommands(program);
+registerIdentityCommands(program);
 
 registerUserCommands(program, () => openContext());
 registerAuditCommands(program, () => openContext());
+registerSynthCommands(program, () => openContext());
+registerTagCommands(program, () => openContext());
+registerImportCommands(program, async () => {
+  const ctx = await openContext();
+  return { stores: ctx.stores, cipher: ctx.cipher };
+});
 
 await program.parseAsync(process.argv);

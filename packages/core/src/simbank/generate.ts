@@ -230,9 +230,31 @@ export const contactColumns = [
 
 const toDay = (iso: string): number => Math.floor(Date.parse(`${iso}T00:00:00Z`) / DAY);
 const isoDay = (day: number): string => new Date(day * DAY).toISOString().slice(0, 10);
-/** A UTC timestamp 'YYYY-MM-DD HH:MM:SS.mmm' for a Shanghai-local time on a day (UTC+8, no DST). */
+const dayStrings = new Map<number, string>();
+function dayString(day: number): string {
+  let v = dayStrings.get(day);
+  if (v === undefined) {
+    v = isoDay(day);
+    dayStrings.set(day, v);
+  }
+  return v;
+}
+const two = (n: number) => (n < 10 ? `0${n}` : String(n));
+/** A UTC timestamp 'YYYY-MM-DD HH:MM:SS.000' for a Shanghai-local time on a day (UTC+8, no DST); allocation-light. */
 function tsAt(day: number, shanghaiSeconds: number): string {
-  return new Date(day * DAY + (shanghaiSeconds - 8 * 3600) * 1000).toISOString().replace('T', ' ').slice(0, 23);
+  let sec = Math.floor(shanghaiSeconds) - 8 * 3600;
+  let d = day;
+  while (sec < 0) {
+    sec += 86_400;
+    d--;
+  }
+  while (sec >= 86_400) {
+    sec -= 86_400;
+    d++;
+  }
+  const h = Math.floor(sec / 3600);
+  const m = Math.floor((sec % 3600) / 60);
+  return `${dayString(d)} ${two(h)}:${two(m)}:${two(sec % 60)}.000`;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -637,7 +659,9 @@ export class SyntheticBank {
     const closeDay = churnDay;
     let seq = 0;
     const nextId = () => id * 1000 + ++seq;
-    const wealthScale = Math.exp(0.55 * rng.normal()) * (age >= 45 ? 2.2 : age >= 30 ? 1.3 : 0.6) * tierBoost;
+    const hnw = age >= 35 && rng.next() < 0.006;
+    const wealthScale =
+      Math.exp(0.55 * rng.normal()) * (age >= 45 ? 2.2 : age >= 30 ? 1.3 : 0.6) * tierBoost * (hnw ? 40 : 1);
     const salaryHere = onboardDay !== null && employerType !== 'none' && !sme && rng.next() < 0.45;
     let payrollAccount = 0;
     if (onboardDay !== null) {
@@ -949,14 +973,15 @@ export class SyntheticBank {
         return w;
       });
       const catCdf = cdf(weights);
+      // Card/debit purchases per month (calibrated so 1M customers give 30–40M transactions over 13 months).
       const monthly =
         (c.personas.includes('gen_z_95')
-          ? 16
+          ? 2.6
           : c.personas.includes('silver')
-            ? 6
+            ? 1.1
             : c.personas.includes('farmer_herder')
-              ? 5
-              : 11) *
+              ? 0.9
+              : 1.7) *
         (c.personas.includes('quasi_middle_class') ? 1.4 : 1) *
         Math.exp(0.4 * rng.normal());
       const activeCard = cards.find((k) => k.activatedAt !== null);
@@ -1003,7 +1028,7 @@ export class SyntheticBank {
             `${txnId()}\t${id}\t${payroll.id}\t${tsAt(day10, 10 * 3600)}\t${c.incomeFen}\tin\tcounter\tsalary\tother\temployer\t0`,
           );
         }
-        if (act > 0 && rng.next() < act) {
+        if (act > 0 && m % 2 === 0 && rng.next() < act) {
           const td = day10 + rng.nextInt(15);
           if (td <= asOf) {
             b.transactions.push(
@@ -1015,7 +1040,7 @@ export class SyntheticBank {
             );
           }
         }
-        if (day10 <= lastActiveDay && rng.next() < 0.5) {
+        if (day10 <= lastActiveDay && m % 3 === 0) {
           b.transactions.push(
             `${txnId()}\t${id}\t${mainAccount}\t${tsAt(day10 + 11, 2 * 3600)}\t${100 + rng.nextInt(5000)}\tin\tcounter\tinterest\tother\tbank\t0`,
           );
@@ -1076,7 +1101,7 @@ export class SyntheticBank {
     let evSeq = 0;
     if (appUser) {
       const loginsPerMonth =
-        (age < 30 ? 14 : age < 45 ? 9 : age < 60 ? 5 : 3) *
+        (age < 30 ? 8 : age < 45 ? 5 : age < 60 ? 3 : 2) *
         Math.exp(0.5 * rng.normal()) *
         (onboardDay === null ? 0.4 : 1);
       const device = `dev-${((id * 2654435761) >>> 0).toString(16)}`;
@@ -1094,7 +1119,7 @@ export class SyntheticBank {
         b.appEvents.push(
           `${id * 10_000 + ++evSeq}\t${id}\t${tsAt(day, t0)}\tlogin\thome\t\t\t${session}\t0\t${device}\t${ip}`,
         );
-        const views = rng.nextInt(4);
+        const views = rng.nextInt(3);
         for (let v = 0; v < views; v++) {
           const pd =
             rng.next() < 0.6 ? favProducts[rng.nextInt(favProducts.length)] : products[rng.nextInt(products.length)];

@@ -5,7 +5,7 @@ import { migrateOperational } from '../../db/migrate.ts';
 import { openMemoryOperationalDb } from '../../db/operational.ts';
 import type { Stores } from '../../db/stores.ts';
 import { createPiiCipher } from '../../security/crypto.ts';
-import { bankChecksums, loadSyntheticBank } from './synth.service.ts';
+import { bankChecksums, loadSyntheticBank } from './simbank.service.ts';
 
 const cipher = createPiiCipher(Buffer.alloc(32, 9));
 

@@ -7,8 +7,8 @@ import {
   type SimBatch,
   SyntheticBank,
   transactionColumns,
-} from '@lingxi/core/synth/generate';
-import { products } from '@lingxi/core/synth/reference';
+} from '@lingxi/core/simbank/generate';
+import { products } from '@lingxi/core/simbank/reference';
 import type { Stores } from '../../db/stores.ts';
 import type { PiiCipher } from '../../security/crypto.ts';
 import { syncDimensions } from '../dims/dims.service.ts';
