@@ -82,7 +82,11 @@ export async function rateCounts(an: AnalyticsDb, asOf: string, scope: Dashboard
   };
 }
 
-const periodExpr = { day: 'toDate(ts, {tz:String})', week: 'toMonday(ts, {tz:String})', month: 'toStartOfMonth(ts, {tz:String})' };
+const periodExpr = {
+  day: 'toDate(ts, {tz:String})',
+  week: 'toMonday(ts, {tz:String})',
+  month: 'toStartOfMonth(ts, {tz:String})',
+};
 const datePeriodExpr = { day: 'd', week: 'toMonday(d)', month: 'toStartOfMonth(d)' };
 
 /** Activity, spend and new customers per period, ending at the latest transaction date; AUM at each period's end. */

@@ -1,10 +1,4 @@
-import {
-  ratesResponse,
-  segmentsQuery,
-  segmentsResponse,
-  trendQuery,
-  trendResponse,
-} from '@lingxi/contracts/dashboard';
+import { ratesResponse, segmentsQuery, segmentsResponse, trendQuery, trendResponse } from '@lingxi/contracts/dashboard';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { AppContext } from '../../app-context.ts';

@@ -118,7 +118,7 @@ export async function unmergeCustomers(
 ): Promise<{ unmergeId: number; survivorId: number; restoredId: number }> {
   return deps.op.transaction(async (tx) => {
     const ev = await mergeEvent(tx, a.mergeId);
-    if (!ev || ev.kind !== 'merge') throw notFound(`merge ${a.mergeId}`);
+    if (ev?.kind !== 'merge') throw notFound(`merge ${a.mergeId}`);
     if (ev.undone_by !== null) throw new IdentityConflict(`merge ${a.mergeId} was already undone by ${ev.undone_by}`);
     await moveRowsBack(tx, ev.moved, ev.merged_id);
     await setMerged(tx, ev.merged_id, null);
