@@ -20,6 +20,7 @@ import { copyCheckRoutes } from './modules/compliance/copy-check.routes.ts';
 import { customer360Routes } from './modules/customer360/c360.routes.ts';
 import { customersRoutes } from './modules/customers/customers.routes.ts';
 import { dashboardRoutes } from './modules/dashboard/dashboard.routes.ts';
+import { goldenRoutes } from './modules/golden/golden.routes.ts';
 import { importRoutes } from './modules/import/import.routes.ts';
 import { tagsRoutes } from './modules/tags/tags.routes.ts';
 import { usersRoutes } from './modules/users/users.routes.ts';
@@ -37,6 +38,7 @@ export const routeModules: RouteModule[] = [
   tagsRoutes,
   audiencesRoutes,
   dashboardRoutes,
+  goldenRoutes,
 ];
 
 export async function buildApp(ctx: AppContext, extraModules: RouteModule[] = []): Promise<FastifyInstance> {

@@ -4,6 +4,7 @@ import { loadConfig } from '../config.ts';
 import { openContext, writeServerLock } from '../context.ts';
 import { registerAuditCommands } from '../modules/audit/audit.cli.ts';
 import { registerComplianceCheckCommand } from '../modules/compliance/compliance-check.cli.ts';
+import { registerGoldenCommands } from '../modules/golden/golden.cli.ts';
 import { registerIdentityCommands } from '../modules/identity/identity.cli.ts';
 import { registerImportCommands } from '../modules/import/import.cli.ts';
 import { registerModelCommands } from '../modules/models/models.cli.ts';
@@ -71,6 +72,7 @@ program
 registerComplianceCheckCommand(program);
 registerModelCommands(program);
 registerIdentityCommands(program);
+registerGoldenCommands(program, () => openContext());
 
 registerUserCommands(program, () => openContext());
 registerAuditCommands(program, () => openContext());

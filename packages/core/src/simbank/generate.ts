@@ -151,6 +151,8 @@ export interface SimConsent {
 }
 
 export interface SimSourceRecord {
+  /** The customer's first record (core banking, or the app for potential customers); duplicates arrive unlinked. */
+  primary: boolean;
   sourceSystem: string;
   sourceKey: string;
   customerId: number;
@@ -856,6 +858,7 @@ export class SyntheticBank {
     const recvDay = (d: number | null) => tsAt(Math.max(this.startDay, d ?? asOf - 30), 3600 * 10);
     const attrs = { name, id_number: idNumber, mobile, birth_date: birthDate, gender, city: city.city };
     b.sourceRecords.push({
+      primary: true,
       sourceSystem: onboardDay === null ? 'app' : 'core_banking',
       sourceKey: onboardDay === null ? `APP${id}` : cust.cif,
       customerId: id,
@@ -881,6 +884,7 @@ export class SyntheticBank {
           city: rng.next() < 0.1 ? (cities[pick(cityCdf, rng.next())]?.city ?? city.city) : city.city,
         };
         b.sourceRecords.push({
+          primary: false,
           sourceSystem: sys,
           sourceKey: `${sys.toUpperCase()}-${id}-${k}`,
           customerId: id,

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { OperationalDb, OperationalQueryable } from '../../db/operational.ts';
 import { HttpProblem, notFound } from '../../http/problem.ts';
 import type { PiiCipher } from '../../security/crypto.ts';
+import { appendAudit } from '../audit/audit.service.ts';
 import {
   customerStatus,
   decideReview,
@@ -91,7 +92,7 @@ export class IdentityConflict extends HttpProblem {
  */
 export async function mergeCustomers(
   deps: GoldenDeps,
-  a: { survivorId: number; mergedId: number; actor: string; reason: string },
+  a: { survivorId: number; mergedId: number; actor: string; actorRole?: string | null; reason: string },
 ): Promise<{ mergeId: number; moved: Record<string, number> }> {
   if (a.survivorId === a.mergedId) throw new IdentityConflict('a customer cannot be merged into itself');
   return deps.op.transaction(async (tx) => {
@@ -106,6 +107,17 @@ export async function mergeCustomers(
     const moved = await moveOwnedRows(tx, a.mergedId, a.survivorId);
     await setMerged(tx, a.mergedId, a.survivorId);
     const mergeId = await insertMergeEvent(tx, { kind: 'merge', ...a, moved });
+    await appendAudit(tx, {
+      actor: { id: a.actor, role: a.actorRole ?? null },
+      action: 'identity.merge',
+      target: { type: 'customer', id: String(a.survivorId) },
+      reason: a.reason,
+      details: {
+        mergeId,
+        mergedId: a.mergedId,
+        moved: Object.fromEntries(Object.entries(moved).map(([t, ids]) => [t, ids.length])),
+      },
+    });
     await recomputeGolden(tx, deps.cipher, a.survivorId);
     return { mergeId, moved: Object.fromEntries(Object.entries(moved).map(([t, ids]) => [t, ids.length])) };
   });
@@ -114,7 +126,7 @@ export async function mergeCustomers(
 /** Undoes a merge: the recorded rows return to the merged customer, which becomes active again; both are recomputed. */
 export async function unmergeCustomers(
   deps: GoldenDeps,
-  a: { mergeId: number; actor: string; reason: string },
+  a: { mergeId: number; actor: string; actorRole?: string | null; reason: string },
 ): Promise<{ unmergeId: number; survivorId: number; restoredId: number }> {
   return deps.op.transaction(async (tx) => {
     const ev = await mergeEvent(tx, a.mergeId);
@@ -131,6 +143,13 @@ export async function unmergeCustomers(
       reason: a.reason,
       undoes: ev.id,
     });
+    await appendAudit(tx, {
+      actor: { id: a.actor, role: a.actorRole ?? null },
+      action: 'identity.unmerge',
+      target: { type: 'customer', id: String(ev.merged_id) },
+      reason: a.reason,
+      details: { unmergeId, mergeId: ev.id, survivorId: ev.survivor_id },
+    });
     await recomputeGolden(tx, deps.cipher, ev.survivor_id);
     await recomputeGolden(tx, deps.cipher, ev.merged_id);
     return { unmergeId, survivorId: ev.survivor_id, restoredId: ev.merged_id };
@@ -140,13 +159,20 @@ export async function unmergeCustomers(
 /** Decides a pair in the review queue; accepting merges the two records' customers (the older id survives). */
 export async function decideReviewPair(
   deps: GoldenDeps,
-  a: { reviewId: number; decision: 'accept' | 'reject'; actor: string; reason: string },
+  a: { reviewId: number; decision: 'accept' | 'reject'; actor: string; actorRole?: string | null; reason: string },
 ): Promise<{ status: 'accepted' | 'rejected'; mergeId?: number }> {
   const review = await deps.op.transaction((tx) => reviewById(tx, a.reviewId));
   if (!review) throw notFound(`review ${a.reviewId}`);
   if (review.status !== 'pending') throw new IdentityConflict(`review ${a.reviewId} is already ${review.status}`);
   if (a.decision === 'reject') {
     await decideReview(deps.op, a.reviewId, 'rejected', a.actor);
+    await appendAudit(deps.op, {
+      actor: { id: a.actor, role: a.actorRole ?? null },
+      action: 'identity.review',
+      target: { type: 'identity_review', id: String(a.reviewId) },
+      reason: a.reason,
+      details: { decision: 'reject' },
+    });
     return { status: 'rejected' };
   }
   let mergeId: number | undefined;
@@ -154,7 +180,13 @@ export async function decideReviewPair(
   const cb = review.customer_b;
   if (ca !== null && cb !== null && ca !== cb) {
     const [survivorId, mergedId] = ca < cb ? [ca, cb] : [cb, ca];
-    ({ mergeId } = await mergeCustomers(deps, { survivorId, mergedId, actor: a.actor, reason: a.reason }));
+    ({ mergeId } = await mergeCustomers(deps, {
+      survivorId,
+      mergedId,
+      actor: a.actor,
+      actorRole: a.actorRole ?? null,
+      reason: a.reason,
+    }));
   }
   await decideReview(deps.op, a.reviewId, 'accepted', a.actor);
   return mergeId === undefined ? { status: 'accepted' } : { status: 'accepted', mergeId };

@@ -164,7 +164,7 @@ async function writeBatch(stores: Stores, cipher: PiiCipher, b: SimBatch, rows: 
         csvLine([
           r.sourceSystem,
           r.sourceKey,
-          r.customerId,
+          r.primary ? r.customerId : null,
           cipher.encrypt(JSON.stringify(r.attrs)),
           r.attrs.id_number ? cipher.hash(r.attrs.id_number) : null,
           r.attrs.mobile ? cipher.hash(r.attrs.mobile) : null,
