@@ -9,6 +9,8 @@ export interface AppContext {
   stores: Stores;
   cipher: PiiCipher;
   logger: Logger;
+  /** Work that must finish before the process is ready (e.g. the first-run demo bank); `/readyz` answers 503 meanwhile. */
+  pending?: Set<string>;
 }
 
 declare module 'fastify' {

@@ -93,6 +93,9 @@ export async function buildApp(ctx: AppContext, extraModules: RouteModule[] = []
     },
     async (_req, reply) => {
       try {
+        if (ctx.pending && ctx.pending.size > 0) {
+          return reply.status(503).send({ status: 'not_ready' as const, reason: [...ctx.pending].join(', ') });
+        }
         const ok = await migrationsApplied(ctx.stores.op, ctx.stores.an);
         if (!ok) return reply.status(503).send({ status: 'not_ready' as const, reason: 'migrations pending' });
         return { status: 'ready' as const, operational: ctx.stores.op.kind, analytics: ctx.stores.an.kind };
@@ -102,7 +105,8 @@ export async function buildApp(ctx: AppContext, extraModules: RouteModule[] = []
     },
   );
 
-  for (const mod of [...routeModules, ...extraModules]) await mod(app, ctx);
+  // A module passed again by a caller (tests pass the ones they exercise) is mounted once.
+  for (const mod of new Set([...routeModules, ...extraModules])) await mod(app, ctx);
   await installConsole(app);
   await app.ready();
   return app;

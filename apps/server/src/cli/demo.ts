@@ -1,11 +1,13 @@
 import type { AppContext } from '../app-context.ts';
+import { resolveSourceRecords } from '../modules/golden/resolve.service.ts';
 import { loadSyntheticBank } from '../modules/simbank/simbank.service.ts';
 import { localToday, refreshTags } from '../modules/tags/tags.service.ts';
 import { createDemoUsers } from '../modules/users/users.service.ts';
 
 /**
  * First run of `npm start`: when the bank is empty, create the demo bank — the synthetic bank (configurable size and
- * seed, with noisy duplicate source records, history ending today in Asia/Shanghai), one user per role, and a first tag
+ * seed, with noisy duplicate source records, history ending today in Asia/Shanghai), identity resolution of the
+ * duplicates, one user per role, and a first tag
  * refresh (which builds the bitmap index). The demo users' passwords are printed once, on stderr, as a table and as one
  * machine-readable line (`lingxi-demo-credentials {...}`) for scripts.
  */
@@ -24,6 +26,10 @@ export async function ensureDemoBank(ctx: AppContext): Promise<void> {
     asOf,
   });
   say(`demo bank loaded in ${report.seconds.toFixed(1)} s (${report.rows.transactions ?? 0} transactions)`);
+  const resolved = await resolveSourceRecords({ op: ctx.stores.op, cipher: ctx.cipher });
+  say(
+    `identity resolution linked ${resolved.linked} duplicate source records, ${resolved.reviewQueued} pairs await review`,
+  );
   const credentials = await createDemoUsers(ctx);
   const refresh = await refreshTags(ctx, { asOf });
   say(

@@ -22,16 +22,13 @@ const program = new Command('lingxi')
 async function serve(opts: { ensureDemo: boolean }): Promise<void> {
   const config = loadConfig();
   const ctx = await openContext({ config, forServer: true });
-  if (opts.ensureDemo) {
-    const { ensureDemoBank } = await import('./demo.ts');
-    await ensureDemoBank(ctx);
-  }
+  ctx.pending = new Set(opts.ensureDemo ? ['demo bank'] : []);
   const app = await buildApp(ctx);
-  const stopTagScheduler = startTagScheduler(ctx);
   const address = await app.listen({ port: config.port, host: config.host });
   const url = address.replace('0.0.0.0', 'localhost').replace('[::]', 'localhost');
   const releaseLock = writeServerLock(config, url);
   process.stderr.write(`Lingxi is running at ${url}  (API docs: ${url}/docs)\n`);
+  let stopTagScheduler = () => {};
   const shutdown = async () => {
     releaseLock();
     stopTagScheduler();
@@ -41,6 +38,18 @@ async function serve(opts: { ensureDemo: boolean }): Promise<void> {
   };
   process.once('SIGINT', () => void shutdown());
   process.once('SIGTERM', () => void shutdown());
+  if (opts.ensureDemo) {
+    try {
+      const { ensureDemoBank } = await import('./demo.ts');
+      await ensureDemoBank(ctx);
+    } catch (err) {
+      process.stderr.write(`lingxi: creating the demo bank failed: ${(err as Error).message}\n`);
+      await shutdown();
+    }
+    ctx.pending.delete('demo bank');
+    process.stderr.write(`lingxi: ready — open ${url}\n`);
+  }
+  stopTagScheduler = startTagScheduler(ctx);
 }
 
 program
