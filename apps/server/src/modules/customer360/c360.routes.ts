@@ -4,10 +4,14 @@ import { z } from 'zod';
 import type { AppContext } from '../../app-context.ts';
 import { HttpProblem } from '../../http/problem.ts';
 import { customerVisibleTo } from '../auth/scope.ts';
+import { scoresSection, tagsSection } from './c360.sections.ts';
 import { type C360Section, customer360 } from './c360.service.ts';
 
-/** Sections other modules add to the 360 view (tags, model scores), registered before the routes are mounted. */
-export const c360Sections: Record<string, (ctx: AppContext) => C360Section> = {};
+/** Sections other modules add to the 360 view. */
+export const c360Sections: Record<string, (ctx: AppContext) => C360Section> = {
+  tags: tagsSection,
+  scores: scoresSection,
+};
 
 export async function customer360Routes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   app.withTypeProvider<ZodTypeProvider>().get(
