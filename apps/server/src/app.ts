@@ -22,6 +22,7 @@ import { customersRoutes } from './modules/customers/customers.routes.ts';
 import { dashboardRoutes } from './modules/dashboard/dashboard.routes.ts';
 import { goldenRoutes } from './modules/golden/golden.routes.ts';
 import { importRoutes } from './modules/import/import.routes.ts';
+import { modelsRoutes } from './modules/models/models.routes.ts';
 import { tagsRoutes } from './modules/tags/tags.routes.ts';
 import { usersRoutes } from './modules/users/users.routes.ts';
 
@@ -39,6 +40,7 @@ export const routeModules: RouteModule[] = [
   audiencesRoutes,
   dashboardRoutes,
   goldenRoutes,
+  modelsRoutes,
 ];
 
 export async function buildApp(ctx: AppContext, extraModules: RouteModule[] = []): Promise<FastifyInstance> {

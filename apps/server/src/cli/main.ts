@@ -7,6 +7,7 @@ import { registerComplianceCheckCommand } from '../modules/compliance/compliance
 import { registerGoldenCommands } from '../modules/golden/golden.cli.ts';
 import { registerIdentityCommands } from '../modules/identity/identity.cli.ts';
 import { registerImportCommands } from '../modules/import/import.cli.ts';
+import { startModelScheduler } from '../modules/models/bank-models.service.ts';
 import { registerModelCommands } from '../modules/models/models.cli.ts';
 import { registerSynthCommands } from '../modules/simbank/simbank.cli.ts';
 import { registerTagCommands } from '../modules/tags/tags.cli.ts';
@@ -29,9 +30,11 @@ async function serve(opts: { ensureDemo: boolean }): Promise<void> {
   const releaseLock = writeServerLock(config, url);
   process.stderr.write(`Lingxi is running at ${url}  (API docs: ${url}/docs)\n`);
   let stopTagScheduler = () => {};
+  let stopModelScheduler = () => {};
   const shutdown = async () => {
     releaseLock();
     stopTagScheduler();
+    stopModelScheduler();
     await app.close();
     await ctx.stores.close();
     process.exit(0);
@@ -50,6 +53,7 @@ async function serve(opts: { ensureDemo: boolean }): Promise<void> {
     process.stderr.write(`lingxi: ready — open ${url}\n`);
   }
   stopTagScheduler = startTagScheduler(ctx);
+  stopModelScheduler = startModelScheduler(ctx);
 }
 
 program
@@ -79,7 +83,7 @@ program
   );
 
 registerComplianceCheckCommand(program);
-registerModelCommands(program);
+registerModelCommands(program, () => openContext());
 registerIdentityCommands(program);
 registerGoldenCommands(program, () => openContext());
 

@@ -143,6 +143,43 @@ export const operationalColumns: Record<string, TableClasses> = {
     ...c1('created_at'),
     ...c2('evidence'),
   },
+  // 0007_models: model registry and monitoring (aggregates only: C1); reasons quote a customer's balances and
+  // activity in words, so they are C2 like the tag values they come from.
+  models: c1(
+    'id',
+    'model_key',
+    'kind',
+    'family',
+    'version',
+    'status',
+    'params',
+    'metrics',
+    'curves',
+    'importance',
+    'features',
+    'reference',
+    'trained_at',
+    'trained_on_as_of',
+    'model_json',
+    'promoted_at',
+  ),
+  model_runs: c1(
+    'model_id',
+    'as_of',
+    'scored',
+    'bands',
+    'histogram',
+    'score_psi',
+    'max_feature_psi',
+    'drift_warning',
+    'evaluation',
+    'scored_at',
+  ),
+  model_drift: c1('model_id', 'as_of', 'feature', 'psi'),
+  model_reasons: {
+    ...c1('model_key', 'customer_id', 'model_id', 'as_of', 'score', 'band'),
+    ...c2('reasons'),
+  },
 };
 
 export const analyticsColumns: Record<string, TableClasses> = {

@@ -1,5 +1,8 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
+import type { AppContext } from '../../app-context.ts';
+import { runCommand } from '../../cli/output.ts';
+import { listBankModels, scoreBankModel, trainBankModel } from './bank-models.service.ts';
 import { formatTrainCsvReport, runTrainCsv, TrainCsvError, type TrainCsvOptions } from './train-csv.ts';
 
 /** Raw commander options of `model train` (all strings), validated and converted by zod. */
@@ -37,8 +40,56 @@ function fail(json: boolean, field: string, message: string): void {
   process.exitCode = 1;
 }
 
-/** Adds `model train` to the `lingxi` CLI. */
-export function registerModelCommands(program: Command): void {
+const isoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD')
+  .refine((s) => !Number.isNaN(Date.parse(s)), 'must be a date YYYY-MM-DD');
+
+const trainBankCliSchema = z
+  .object({
+    kind: z.enum(['churn', 'propensity', 'ltv']),
+    family: z.enum(['deposit', 'wealth', 'fund', 'insurance', 'consumer_loan', 'credit_card', 'mortgage']).optional(),
+    asOf: isoDate.optional(),
+    noScore: z.boolean().optional(),
+    score: z.boolean().optional(),
+    json: z.boolean().optional(),
+  })
+  .strict();
+
+const scoreCliSchema = z
+  .object({
+    model: z.string().regex(/^(churn|ltv|propensity\.[a-z_]+)$/, 'churn, ltv or propensity.<family>'),
+    asOf: isoDate.optional(),
+    json: z.boolean().optional(),
+  })
+  .strict();
+
+function parseOr<T>(schema: z.ZodType<T>, raw: unknown): T {
+  const r = schema.safeParse(raw);
+  if (r.success) return r.data;
+  const issue = r.error.issues[0];
+  const field = String(issue?.path[0] ?? 'options').replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+  throw new Error(`--${field}: ${issue?.message ?? 'invalid'}`);
+}
+
+async function withCtx<T>(openCtx: (() => Promise<AppContext>) | undefined, fn: (ctx: AppContext) => Promise<T>) {
+  if (!openCtx) throw new Error('this command needs the stores (the CLI was built without a context opener)');
+  const ctx = await openCtx();
+  try {
+    return await fn(ctx);
+  } finally {
+    await ctx.stores.close();
+  }
+}
+
+const pct = (x: unknown) => (typeof x === 'number' ? `${(x * 100).toFixed(1)}%` : '-');
+const fix = (x: unknown, d = 3) => (typeof x === 'number' ? x.toFixed(d) : '-');
+
+/**
+ * Adds `model train` (any CSV) and, with a context opener, the bank models: `model train-bank`, `model score`,
+ * `model list`.
+ */
+export function registerModelCommands(program: Command, openCtx?: () => Promise<AppContext>): void {
   const model = program.command('model').description('predictive models (gradient-boosted trees)');
   model
     .command('train')
@@ -73,4 +124,85 @@ export function registerModelCommands(program: Command): void {
         else fail(json, 'model train', (e as Error).message);
       }
     });
+
+  model
+    .command('train-bank')
+    .description('train a bank model on the tag snapshots (features at T−90, labels in (T−90, T]), register and score')
+    .requiredOption('--kind <kind>', 'churn | propensity | ltv')
+    .option('--family <family>', 'product family of a propensity model')
+    .option('--as-of <date>', 'scoring date T (default: the newest tag snapshot)')
+    .option('--no-score', 'do not score the customers after training')
+    .option('--json', 'print exactly one JSON object on stdout')
+    .action(async (raw: unknown, cmd: Command) =>
+      runCommand(
+        cmd,
+        async () => {
+          const o = parseOr(trainBankCliSchema, raw);
+          return withCtx(openCtx, (ctx) =>
+            trainBankModel(ctx, {
+              kind: o.kind,
+              ...(o.family ? { family: o.family } : {}),
+              ...(o.asOf ? { asOf: o.asOf } : {}),
+              score: o.score !== false,
+            }),
+          );
+        },
+        (r) => {
+          const m = r.model.metrics;
+          const oot = (m as { outOfTime?: { auc?: number; precisionAtTopDecile?: number } | null }).outOfTime;
+          return [
+            `${r.model.id} trained on ${r.model.trainedOnAsOf} (${r.promoted ? 'promoted to active' : 'kept as candidate'})`,
+            r.model.kind === 'ltv'
+              ? `holdout: RMSE ${fix(m.rmse, 0)}  MAE ${fix(m.mae, 0)}  R² ${fix(m.r2)}`
+              : `holdout: AUC ${fix(m.auc)}  PR AUC ${fix(m.prAuc)}  precision@10% ${pct(m.precisionAtTopDecile)}  lift@10% ${fix(m.liftTopDecile, 2)}`,
+            ...(oot
+              ? [`out of time (${r.scoredAsOf}): AUC ${fix(oot.auc)}  precision@10% ${pct(oot.precisionAtTopDecile)}`]
+              : []),
+            `scored ${r.scored} customers as of ${r.scoredAsOf}${r.driftWarning ? ' — DRIFT WARNING (PSI > 0.2)' : ''}`,
+          ].join('\n');
+        },
+      ),
+    );
+
+  model
+    .command('score')
+    .description('score customers with the active version of a model (daily job), with reasons and drift')
+    .requiredOption('--model <key>', 'churn | ltv | propensity.<family>')
+    .option('--as-of <date>', 'snapshot date (default: the newest tag snapshot)')
+    .option('--json', 'print exactly one JSON object on stdout')
+    .action(async (raw: unknown, cmd: Command) =>
+      runCommand(
+        cmd,
+        async () => {
+          const o = parseOr(scoreCliSchema, raw);
+          return withCtx(openCtx, (ctx) => scoreBankModel(ctx, { key: o.model, ...(o.asOf ? { asOf: o.asOf } : {}) }));
+        },
+        (r) =>
+          `${r.modelId}: scored ${r.scored} customers as of ${r.asOf} (high ${r.bands.high ?? 0}, medium ${r.bands.medium ?? 0}); score PSI ${fix(r.scorePsi)}, max feature PSI ${fix(r.maxFeaturePsi)}${r.driftWarning ? ' — DRIFT WARNING' : ''}`,
+      ),
+    );
+
+  model
+    .command('list')
+    .description('list registered model versions with their metrics')
+    .option('--json', 'print exactly one JSON object on stdout')
+    .action(async (_raw: unknown, cmd: Command) =>
+      runCommand(
+        cmd,
+        async () => withCtx(openCtx, async (ctx) => ({ ok: true as const, models: await listBankModels(ctx) })),
+        (r) =>
+          r.models.length === 0
+            ? 'no models yet (lingxi model train-bank --kind churn)'
+            : r.models
+                .map(
+                  (m) =>
+                    `${m.id.padEnd(28)} ${m.status.padEnd(9)} ${m.trainedOnAsOf}  ${
+                      m.kind === 'ltv'
+                        ? `R² ${fix(m.metrics.r2)}`
+                        : `AUC ${fix(m.metrics.auc)}  P@10% ${pct(m.metrics.precisionAtTopDecile)}`
+                    }${m.driftWarning ? '  drift!' : ''}`,
+                )
+                .join('\n'),
+      ),
+    );
 }
