@@ -1,6 +1,6 @@
 import type { AppContext } from '../app-context.ts';
 import { resolveSourceRecords } from '../modules/golden/resolve.service.ts';
-import { loadSyntheticBank } from '../modules/simbank/simbank.service.ts';
+import { loadSyntheticBank } from '../modules/synth/synth.service.ts';
 import { localToday, refreshTags } from '../modules/tags/tags.service.ts';
 import { createDemoUsers } from '../modules/users/users.service.ts';
 

@@ -9,7 +9,7 @@ import { registerIdentityCommands } from '../modules/identity/identity.cli.ts';
 import { registerImportCommands } from '../modules/import/import.cli.ts';
 import { startModelScheduler } from '../modules/models/bank-models.service.ts';
 import { registerModelCommands } from '../modules/models/models.cli.ts';
-import { registerSynthCommands } from '../modules/simbank/simbank.cli.ts';
+import { registerSynthCommands } from '../modules/synth/synth.cli.ts';
 import { registerTagCommands } from '../modules/tags/tags.cli.ts';
 import { startTagScheduler } from '../modules/tags/tags.service.ts';
 import { registerUserCommands } from '../modules/users/users.cli.ts';

@@ -8,7 +8,7 @@ import { createLogger } from '../../logger.ts';
 import { setPassword } from '../auth/auth.repo.ts';
 import { addUser, type Session, signIn, TEST_PASSWORD, testContext } from '../auth/auth.test-support.ts';
 import { hashPassword } from '../auth/password.ts';
-import { loadSyntheticBank } from '../simbank/simbank.service.ts';
+import { loadSyntheticBank } from '../synth/synth.service.ts';
 import { refreshTags } from '../tags/tags.service.ts';
 
 type App = Awaited<ReturnType<typeof buildApp>>;
