@@ -68,6 +68,23 @@ export async function searchCustomers(
   return rows;
 }
 
+/** Customers in scope by id, after `afterId` (keyset paging); at most `limit`. */
+export async function listCustomers(
+  db: OperationalQueryable,
+  scope: CustomerScope,
+  afterId: number,
+  limit: number,
+): Promise<CustomerListRow[]> {
+  const scoped = scopeSql(scope, { firstParam: 3, alias: 'c' });
+  const { rows } = await db.query<CustomerListRow>(
+    `SELECT ${listColumns} FROM customers c
+      WHERE c.id > $1 AND c.merged_into IS NULL AND ${scoped.sql}
+      ORDER BY c.id LIMIT $2`,
+    [afterId, limit, ...scoped.params],
+  );
+  return rows;
+}
+
 export interface CustomerProfileRow extends CustomerListRow {
   birth_date: string;
   province: string;

@@ -4,7 +4,13 @@ import { z } from 'zod';
 import type { RouteModule } from '../../app.ts';
 import { HttpProblem } from '../../http/problem.ts';
 import type { AuthUser } from '../auth/auth.service.ts';
-import { customerProfile, searchCustomers, unmaskableFields, unmaskCustomer } from './customers.service.ts';
+import {
+  customerProfile,
+  listCustomers,
+  searchCustomers,
+  unmaskableFields,
+  unmaskCustomer,
+} from './customers.service.ts';
 
 const summary = z.object({
   id: z.number().int(),
@@ -59,17 +65,28 @@ export const customersRoutes: RouteModule = (app, ctx) => {
         summary: 'Find customers in your scope (masked)',
         description:
           '`q`: exact name, masked mobile (`138****1234`), last 4 mobile digits, full mobile, ID number, CIF or ' +
-          'customer number. Results are masked; an RM sees only own customers.',
+          'customer number. Without `q`: the customers in scope by id, paged with `after` (the `nextAfter` of the ' +
+          'previous page). Results are masked; an RM sees only own customers.',
         querystring: z
           .object({
-            q: z.string().trim().min(1).max(100),
+            q: z.string().trim().min(1).max(100).optional(),
+            after: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).default(0),
             limit: z.coerce.number().int().min(1).max(200).default(50),
           })
           .strict(),
-        response: { 200: z.object({ customers: z.array(summary), matchedBy: z.array(z.string()) }) },
+        response: {
+          200: z.object({
+            customers: z.array(summary),
+            matchedBy: z.array(z.string()),
+            nextAfter: z.number().int().nullable().optional(),
+          }),
+        },
       },
     },
-    async (req) => searchCustomers(ctx, signedIn(req), req.query.q, req.query.limit),
+    async (req) =>
+      req.query.q === undefined
+        ? listCustomers(ctx, signedIn(req), req.query.after, req.query.limit)
+        : searchCustomers(ctx, signedIn(req), req.query.q, req.query.limit),
   );
 
   typed.get(

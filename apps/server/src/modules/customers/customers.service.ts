@@ -112,6 +112,24 @@ export async function searchCustomers(
   return { customers: rows.map(summary), matchedBy: kinds };
 }
 
+/** Customers in scope by id (an RM sees only own customers), masked, keyset-paged; audited like a search. */
+export async function listCustomers(
+  ctx: AppContext,
+  user: AuthUser,
+  after: number,
+  limit: number,
+): Promise<{ customers: CustomerSummary[]; matchedBy: SearchKind[]; nextAfter: number | null }> {
+  const rows = await repo.listCustomers(ctx.stores.op, scopeOf(user), after, limit);
+  await appendAudit(ctx, {
+    actor: actorOf(user),
+    action: 'customer.list',
+    target: { type: 'customer', id: null },
+    details: { after, results: rows.length, ids: rows.slice(0, 50).map((r) => r.id) },
+  });
+  const last = rows.at(-1);
+  return { customers: rows.map(summary), matchedBy: [], nextAfter: rows.length === limit && last ? last.id : null };
+}
+
 export async function customerProfile(ctx: AppContext, user: AuthUser, id: number) {
   const r = await repo.customerProfile(ctx.stores.op, scopeOf(user), id);
   if (!r) throw notFound(`customer ${id}`);

@@ -96,6 +96,30 @@ for (const backend of operationalBackends()) {
       expect(ids(await search('comp', '赵六'))).toEqual([3]); // bank-wide
     });
 
+    it('lists customers in scope without a query, paged by id', async () => {
+      const list = (who: string, qs: string) =>
+        app.inject({ method: 'GET', url: `/api/v1/customers${qs}`, headers: { cookie: s[who]?.cookie ?? '' } });
+      expect(ids(await list('rm1', ''))).toEqual([1]);
+      expect(ids(await list('rm2', ''))).toEqual([2]);
+      expect(ids(await list('mkt-b1', ''))).toEqual([1, 2]); // B1 and B1-1, not B2
+      expect(ids(await list('comp', ''))).toEqual([1, 2, 3]);
+      const page1 = (await list('comp', '?limit=2')).json() as {
+        customers: { id: number }[];
+        nextAfter: number | null;
+      };
+      expect(page1.customers.map((c) => c.id)).toEqual([1, 2]);
+      expect(page1.nextAfter).toBe(2);
+      const page2 = (await list('comp', '?limit=2&after=2')).json() as {
+        customers: { id: number }[];
+        nextAfter: number | null;
+      };
+      expect(page2.customers.map((c) => c.id)).toEqual([3]);
+      expect(page2.nextAfter).toBeNull();
+      const bad = await list('comp', '?after=-1');
+      expect(bad.statusCode).toBe(400);
+      expect(bad.body).toContain('after');
+    });
+
     it('answers 404 — never 403 — for out-of-scope and unknown customers', async () => {
       const get = (who: string, id: number) =>
         app.inject({ method: 'GET', url: `/api/v1/customers/${id}`, headers: { cookie: s[who]?.cookie ?? '' } });
