@@ -165,14 +165,14 @@ async function syncChunk(stores: DimsStores, ids: number[], version: number, cou
 }
 
 /**
- * Per dim table, `count:sum(cityHash64(columns))` over its current content (FINAL, version excluded): equal for two
+ * Per dim table, `count:sum(cityHash64(toString(tuple(columns))))` (the text form, so NULLs count too) over its current content (FINAL, version excluded): equal for two
  * syncs of the same data whatever the order or the time, so two runs can be compared.
  */
 export async function dimChecksums(an: AnalyticsDb): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
   for (const [table, cols] of Object.entries(DIM_COLUMNS)) {
     const [r] = await an.query<{ n: string; h: string }>(
-      `SELECT toString(count()) AS n, toString(sum(cityHash64(${cols.join(', ')}))) AS h FROM ${table} FINAL`,
+      `SELECT toString(count()) AS n, toString(sum(cityHash64(toString(tuple(${cols.join(', ')}))))) AS h FROM ${table} FINAL`,
     );
     out[table] = `${r?.n ?? '0'}:${r?.h ?? '0'}`;
   }

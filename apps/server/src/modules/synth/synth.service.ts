@@ -212,22 +212,21 @@ const COLS = {
 } as const;
 
 /**
- * Columns hashed by the operational checksums: the deterministic content (no ciphertexts — random IVs —, no
- * serial ids, no load-time defaults). Keyed hashes depend on the master key, so compare loads under one key.
+ * Columns hashed by the operational checksums: the deterministic content. Left out: ciphertexts (random IVs), serial
+ * ids, load-time defaults and keyed hashes (they depend on the master key, which differs per data directory), so two
+ * loads into different data directories compare equal; masks stand in for the identity fields.
  */
 const PG_CHECKSUM: Readonly<Record<string, string>> = {
   branches: 'id, name_zh, province, city, parent_id',
   users: 'id, username, display_name, role_id, branch_id',
   products: 'id, family, risk_level, benchmark_yield_bp, min_amount_fen, is_private, term_days',
   customers:
-    'id, cif, name_hash, name_masked, gender, birth_date, id_number_hash, mobile_hash, mobile_masked, province, city, city_tier, county_level, occupation, industry, employer_type, education, marital_status, children_count, housing, city_since, monthly_income_fen, onboarded_at, home_branch_id, rm_user_id, risk_level, risk_assessed_at, investment_experience, investor_class, flags, personalised_marketing, status',
-  source_records:
-    'source_system, source_key, customer_id, id_number_hash, mobile_hash, birth_date, synthetic_truth_id, received_at',
-  accounts:
-    'id, customer_id, account_no_hash, account_no_masked, kind, branch_id, opened_at, closed_at, balance_fen, status',
+    'id, cif, name_masked, gender, birth_date, mobile_masked, province, city, city_tier, county_level, occupation, industry, employer_type, education, marital_status, children_count, housing, city_since, monthly_income_fen, onboarded_at, home_branch_id, rm_user_id, risk_level, risk_assessed_at, investment_experience, investor_class, flags, personalised_marketing, status',
+  source_records: 'source_system, source_key, customer_id, birth_date, synthetic_truth_id, received_at',
+  accounts: 'id, customer_id, account_no_masked, kind, branch_id, opened_at, closed_at, balance_fen, status',
   holdings: 'id, customer_id, product_id, account_id, amount_fen, signed_at, maturity_date, closed_at, status',
   credit_cards:
-    'id, customer_id, product_id, card_no_hash, card_no_masked, issued_at, activated_at, limit_fen, bound_to_wallet, status',
+    'id, customer_id, product_id, card_no_masked, issued_at, activated_at, limit_fen, bound_to_wallet, status',
   loans:
     'id, customer_id, product_id, principal_fen, outstanding_fen, disbursed_at, maturity_date, overdue_days, status',
   consents: 'customer_id, purpose, channel, status, notice_version, source, evidence, recorded_at',
@@ -574,7 +573,7 @@ export async function synthChecksums(
   }
   for (const table of TSV_TABLES) {
     const [r] = await stores.an.query<{ n: string; h: string }>(
-      `SELECT toString(count()) AS n, toString(sum(cityHash64(${TSV_COLUMNS[table].join(', ')}))) AS h FROM ${table}`,
+      `SELECT toString(count()) AS n, toString(sum(cityHash64(toString(tuple(${TSV_COLUMNS[table].join(', ')}))))) AS h FROM ${table}`,
     );
     rows[table] = Number(r?.n ?? 0);
     checksums[table] = `${r?.n ?? '0'}:${r?.h ?? '0'}`;
