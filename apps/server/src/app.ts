@@ -16,11 +16,14 @@ import { installProblemDetails } from './http/problem.ts';
 import { audiencesRoutes } from './modules/audiences/audiences.routes.ts';
 import { auditRoutes } from './modules/audit/audit.routes.ts';
 import { installAuth } from './modules/auth/auth.plugin.ts';
+import { complianceRoutes } from './modules/compliance/compliance.routes.ts';
 import { copyCheckRoutes } from './modules/compliance/copy-check.routes.ts';
+import { consentsRoutes } from './modules/consents/consents.routes.ts';
 import { customer360Routes } from './modules/customer360/c360.routes.ts';
 import { customersRoutes } from './modules/customers/customers.routes.ts';
 import { dashboardRoutes } from './modules/dashboard/dashboard.routes.ts';
 import { goldenRoutes } from './modules/golden/golden.routes.ts';
+import { h5Routes } from './modules/h5/h5.routes.ts';
 import { importRoutes } from './modules/import/import.routes.ts';
 import { modelsRoutes } from './modules/models/models.routes.ts';
 import { tagsRoutes } from './modules/tags/tags.routes.ts';
@@ -41,6 +44,9 @@ export const routeModules: RouteModule[] = [
   dashboardRoutes,
   goldenRoutes,
   modelsRoutes,
+  complianceRoutes,
+  consentsRoutes,
+  h5Routes,
 ];
 
 export async function buildApp(ctx: AppContext, extraModules: RouteModule[] = []): Promise<FastifyInstance> {

@@ -44,3 +44,26 @@ describe('ClickHouse cluster DDL generated from the single-node migration', () =
     }
   });
 });
+
+describe('splitStatements', () => {
+  it('splits on a trailing semicolon, drops comment lines and keeps $$ function bodies whole', () => {
+    const sql = [
+      '-- a comment',
+      'CREATE TABLE a (x int);',
+      'CREATE FUNCTION f() RETURNS trigger LANGUAGE plpgsql AS $$',
+      'BEGIN',
+      '  -- inside the body',
+      "  RAISE EXCEPTION 'no';",
+      'END $$;',
+      'CREATE TRIGGER t BEFORE UPDATE ON a',
+      '  FOR EACH ROW EXECUTE FUNCTION f();',
+    ].join('\n');
+    const out = splitStatements(sql);
+    expect(out).toHaveLength(3);
+    expect(out[0]).toBe('CREATE TABLE a (x int)');
+    expect(out[1]).toContain("RAISE EXCEPTION 'no';");
+    expect(out[1]).toContain('-- inside the body');
+    expect(out[1]?.endsWith('END $$')).toBe(true);
+    expect(out[2]).toMatch(/^CREATE TRIGGER t/);
+  });
+});

@@ -37,13 +37,20 @@ export function toClusterStatements(statement: string, cluster: string): string[
   return [sql];
 }
 
-/** Splits a migration file into statements (`;` at the end of a line), dropping `--` comment lines. */
+/** Splits a migration file into statements (`;` at the end of a line, outside `$$` bodies), dropping `--` comment lines. */
 export function splitStatements(script: string): string[] {
-  return script
-    .split('\n')
-    .filter((line) => !line.trimStart().startsWith('--'))
-    .join('\n')
-    .split(/;\s*$/m)
-    .map((s) => s.trim())
-    .filter((s) => s.length > 0);
+  const out: string[] = [];
+  let current: string[] = [];
+  let inDollar = false; // inside a PostgreSQL $$ … $$ body (a function), where `;` does not end the statement
+  for (const line of script.split('\n')) {
+    if (!inDollar && line.trimStart().startsWith('--')) continue;
+    current.push(line);
+    if ((line.match(/\$\$/g)?.length ?? 0) % 2 === 1) inDollar = !inDollar;
+    if (!inDollar && /;\s*$/.test(line)) {
+      out.push(current.join('\n').replace(/;\s*$/, ''));
+      current = [];
+    }
+  }
+  out.push(current.join('\n'));
+  return out.map((s) => s.trim()).filter((s) => s.length > 0);
 }

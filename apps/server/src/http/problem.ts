@@ -8,6 +8,8 @@ export class HttpProblem extends Error {
     readonly title: string,
     detail?: string,
     readonly errors?: { field: string; reason: string }[],
+    /** Extension members of the problem document (RFC 9457 §3.2), e.g. the findings that blocked a submission. */
+    readonly extensions?: Record<string, unknown>,
   ) {
     super(detail ?? title);
   }
@@ -25,6 +27,7 @@ export function installProblemDetails(app: FastifyInstance): void {
     let title = 'Internal Server Error';
     let detail = 'an unexpected error occurred';
     let errors: { field: string; reason: string }[] | undefined;
+    let extensions: Record<string, unknown> | undefined;
     if (hasZodFastifySchemaValidationErrors(err)) {
       status = 400;
       title = 'Bad Request';
@@ -38,6 +41,7 @@ export function installProblemDetails(app: FastifyInstance): void {
       title = err.title;
       detail = err.message;
       errors = err.errors;
+      extensions = err.extensions;
     } else if (typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500) {
       status = err.statusCode;
       title = err.name || 'Bad Request';
@@ -55,6 +59,7 @@ export function installProblemDetails(app: FastifyInstance): void {
         detail,
         instance: req.url.split('?')[0],
         ...(errors ? { errors } : {}),
+        ...(extensions ?? {}),
       });
   });
   app.setNotFoundHandler((req, reply) => {
