@@ -58,7 +58,7 @@ export async function buildApp(ctx: AppContext, extraModules: RouteModule[] = []
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installProblemDetails(app);
-  await installAuth(app, ctx);
+  await installAuth(app, ctx, { loginsPerIpPerMinute: ctx.config.loginsPerIpPerMinute });
 
   app.addHook('onSend', async (_req, reply, payload) => {
     reply.header('X-Content-Type-Options', 'nosniff');

@@ -30,6 +30,8 @@ export const configSchema = z
     demoSeed: z.coerce.number().int().default(42),
     tagRefreshCron: z.string().default('30 2 * * *'),
     tagSnapshotRetentionDays: z.coerce.number().int().min(1).default(400),
+    /** Sign-in attempts per client address per minute (behind a proxy, the address from X-Forwarded-For). */
+    loginsPerIpPerMinute: z.coerce.number().int().min(1).max(10_000).default(10),
   })
   .strict();
 
@@ -53,6 +55,7 @@ const envKeys: Record<string, keyof Config> = {
   LINGXI_DEMO_SEED: 'demoSeed',
   LINGXI_TAG_REFRESH_CRON: 'tagRefreshCron',
   LINGXI_TAG_SNAPSHOT_RETENTION_DAYS: 'tagSnapshotRetentionDays',
+  LINGXI_LOGINS_PER_IP_PER_MINUTE: 'loginsPerIpPerMinute',
 };
 
 export class ConfigError extends Error {

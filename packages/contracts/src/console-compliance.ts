@@ -56,7 +56,7 @@ export const approvalView = z.object({
 });
 export type ApprovalView = z.infer<typeof approvalView>;
 
-/** GET /api/v1/approvals?status= (approvals.approve sees all; approvals.submit sees own). */
+/** GET /api/v1/approvals?status= (approvals.approve: every submission); GET /api/v1/approvals/mine (approvals.submit: own). */
 export const approvalList = z.object({ approvals: z.array(approvalView) });
 
 /** POST /api/v1/approvals/:id/decision { decision, comment } (approvals.approve; never one's own submission). */

@@ -208,7 +208,12 @@ describe('compliance, consents and H5 over HTTP', () => {
     expect(
       (await call('comp', 'POST', '/api/v1/approvals', { kind: 'export', title: 'x', payload: {} })).statusCode,
     ).toBe(403);
-    const list = (await call('mkt', 'GET', '/api/v1/approvals')).json() as { approvals: { submittedBy: string }[] };
+    expect((await call('mkt', 'GET', '/api/v1/approvals')).statusCode).toBe(403);
+    const queue = (await call('comp', 'GET', '/api/v1/approvals?status=approved')).json() as { approvals: unknown[] };
+    expect(queue.approvals.length).toBe(1);
+    const list = (await call('mkt', 'GET', '/api/v1/approvals/mine')).json() as {
+      approvals: { submittedBy: string }[];
+    };
     expect(list.approvals.map((a) => a.submittedBy)).toEqual([list.approvals[0]?.submittedBy]);
   });
 

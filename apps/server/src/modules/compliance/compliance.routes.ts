@@ -97,17 +97,33 @@ export const complianceRoutes: RouteModule = (app, ctx) => {
     async (req, reply) => reply.status(201).send(await submitApproval(ctx, signedIn(req), req.body)),
   );
 
+  const statusQuery = z
+    .object({ status: z.enum(['pending', 'approved', 'rejected', 'withdrawn']).optional() })
+    .strict();
   typed.get(
     '/api/v1/approvals',
+    {
+      config: { permission: 'approvals.approve' },
+      schema: {
+        tags: ['compliance'],
+        summary: 'The approvals queue (checkers: every submission)',
+        querystring: statusQuery,
+      },
+    },
+    async (req) => listApprovals(ctx, signedIn(req), req.query.status),
+  );
+
+  typed.get(
+    '/api/v1/approvals/mine',
     {
       config: { permission: 'approvals.submit' },
       schema: {
         tags: ['compliance'],
-        summary: 'The approvals queue (checkers see all; makers see their own)',
-        querystring: z.object({ status: z.enum(['pending', 'approved', 'rejected', 'withdrawn']).optional() }).strict(),
+        summary: 'My submissions and their decisions (makers)',
+        querystring: statusQuery,
       },
     },
-    async (req) => listApprovals(ctx, signedIn(req), req.query.status),
+    async (req) => listApprovals(ctx, signedIn(req), req.query.status, true),
   );
 
   typed.post(

@@ -309,8 +309,8 @@ export async function submitApproval(ctx: AppContext, user: AuthUser, body: Appr
   });
 }
 
-export async function listApprovals(ctx: AppContext, user: AuthUser, status: string | undefined) {
-  const seesAll = can(user.role, 'approvals.approve');
+export async function listApprovals(ctx: AppContext, user: AuthUser, status: string | undefined, mine = false) {
+  const seesAll = !mine && can(user.role, 'approvals.approve');
   const rows = await repo.listApprovals(ctx.stores.op, {
     status,
     submittedBy: seesAll ? undefined : user.id,

@@ -1,0 +1,131 @@
+import { type ApprovalView, approvalList, approvalView } from '@lingxi/contracts/console-compliance';
+import { Button, Card, Input, Modal, Segmented, Space, Table, Tag, Typography } from 'antd';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { api, withQuery } from '../api/client.ts';
+import { useAuth } from '../auth.tsx';
+import { ErrorAlert, Page } from '../components/Page.tsx';
+import { dateTime, label } from '../format.ts';
+import { useApi } from '../hooks.ts';
+
+type Status = 'pending' | 'approved' | 'rejected' | 'all';
+
+export function ApprovalsPage() {
+  const { t } = useTranslation();
+  const { can, session } = useAuth();
+  const [status, setStatus] = useState<Status>('pending');
+  // checkers see the whole queue, makers their own submissions
+  const path = can('approvals.approve') ? '/api/v1/approvals' : '/api/v1/approvals/mine';
+  const list = useApi(
+    () => api('GET', withQuery(path, { status: status === 'all' ? undefined : status }), approvalList),
+    [status, path],
+  );
+  const [deciding, setDeciding] = useState<{ a: ApprovalView; decision: 'approve' | 'reject' }>();
+  const [comment, setComment] = useState('');
+  const [error, setError] = useState<Error>();
+  const checker = can('approvals.approve');
+
+  const decide = async () => {
+    if (!deciding) return;
+    setError(undefined);
+    try {
+      await api('POST', `/api/v1/approvals/${deciding.a.id}/decision`, approvalView, {
+        decision: deciding.decision,
+        ...(comment.trim() ? { comment: comment.trim() } : {}),
+      });
+      setDeciding(undefined);
+      setComment('');
+      list.reload();
+    } catch (e) {
+      setError(e instanceof Error ? e : new Error(String(e)));
+    }
+  };
+
+  return (
+    <Page
+      title="nav.approvals"
+      extra={
+        <Segmented<Status>
+          aria-label={t('approvals.filter')}
+          value={status}
+          onChange={setStatus}
+          options={(['pending', 'approved', 'rejected', 'all'] as const).map((s) => ({
+            value: s,
+            label: t(`approvals.status.${s}`),
+          }))}
+        />
+      }
+    >
+      <Typography.Paragraph type="secondary">{t('approvals.intro')}</Typography.Paragraph>
+      <ErrorAlert error={list.error ?? error} />
+      <Card>
+        <Table<ApprovalView>
+          rowKey="id"
+          size="small"
+          loading={list.loading}
+          dataSource={list.data?.approvals ?? []}
+          expandable={{
+            expandedRowRender: (a) => (
+              <pre style={{ margin: 0, whiteSpace: 'pre-wrap', fontSize: 12 }}>
+                {JSON.stringify(a.payload, null, 2)}
+              </pre>
+            ),
+          }}
+          columns={[
+            {
+              title: t('approvals.kind'),
+              dataIndex: 'kind',
+              render: (v: string) => <Tag>{label('approvalKinds', v)}</Tag>,
+            },
+            { title: t('approvals.title'), dataIndex: 'title' },
+            { title: t('approvals.maker'), dataIndex: 'submittedBy' },
+            { title: t('approvals.submittedAt'), dataIndex: 'submittedAt', render: (v: string) => dateTime(v) },
+            {
+              title: t('approvals.state'),
+              dataIndex: 'status',
+              render: (v: string) => (
+                <Tag color={v === 'approved' ? 'green' : v === 'rejected' ? 'red' : 'gold'}>
+                  {t(`approvals.status.${v}`, { defaultValue: v })}
+                </Tag>
+              ),
+            },
+            { title: t('approvals.checker'), dataIndex: 'decidedBy', render: (v: string | null) => v ?? '–' },
+            ...(checker
+              ? [
+                  {
+                    title: t('common.actions'),
+                    key: 'actions',
+                    render: (_: unknown, a: ApprovalView) =>
+                      a.status !== 'pending' ? null : a.submittedBy === session?.user.id ||
+                        a.submittedBy === session?.user.username ? (
+                        <Typography.Text type="secondary">{t('approvals.ownSubmission')}</Typography.Text>
+                      ) : (
+                        <Space>
+                          <Button size="small" type="primary" onClick={() => setDeciding({ a, decision: 'approve' })}>
+                            {t('approvals.approve')}
+                          </Button>
+                          <Button size="small" danger onClick={() => setDeciding({ a, decision: 'reject' })}>
+                            {t('approvals.reject')}
+                          </Button>
+                        </Space>
+                      ),
+                  },
+                ]
+              : []),
+          ]}
+        />
+      </Card>
+      <Modal
+        open={deciding !== undefined}
+        title={deciding ? t(`approvals.confirm.${deciding.decision}`, { title: deciding.a.title }) : ''}
+        onCancel={() => setDeciding(undefined)}
+        onOk={decide}
+        okText={t('common.submit')}
+        cancelText={t('common.cancel')}
+      >
+        <label htmlFor="approval-comment">{t('approvals.comment')}</label>
+        <Input.TextArea id="approval-comment" rows={3} value={comment} onChange={(e) => setComment(e.target.value)} />
+      </Modal>
+    </Page>
+  );
+}

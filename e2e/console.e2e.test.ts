@@ -1,0 +1,434 @@
+/**
+ * The staff console and the customer H5 pages in a real browser (playwright-core + Debian's Chromium) against a real
+ * `lingxi start` on a fresh data dir with a small demo bank. Every page visited is screenshotted to e2e/screenshots/,
+ * checked for a title, labelled form fields and image alt text, and the run fails on any console error, failed request
+ * or 5xx response (the few 4xx a test provokes on purpose are allowed by URL).
+ */
+import { rolePermissions } from '@lingxi/core/auth/permissions';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { allowed, navPages } from '../apps/console/src/nav.ts';
+import {
+  basicA11y,
+  browserUnavailable,
+  buildConsole,
+  launchBrowser,
+  type RunningServer,
+  screenshot,
+  startServer,
+  type Watched,
+  watchedPage,
+} from './harness.ts';
+
+const unavailable = browserUnavailable();
+if (unavailable) console.warn(`console e2e skipped: ${unavailable}`);
+
+type Role = keyof typeof rolePermissions;
+const roles = Object.keys(rolePermissions) as Role[];
+
+let server: RunningServer;
+let browser: Browser;
+
+const inflight = new WeakMap<Page, Set<unknown>>();
+
+/** A watched page that also tracks its requests in flight (see settle). */
+async function open(viewport?: { width: number; height: number }, allow?: (p: string) => boolean): Promise<Watched> {
+  const w = await watchedPage(browser, viewport, allow);
+  const pending = new Set<unknown>();
+  w.page.on('request', (r) => pending.add(r));
+  w.page.on('requestfinished', (r) => pending.delete(r));
+  w.page.on('requestfailed', (r) => pending.delete(r));
+  inflight.set(w.page, pending);
+  return w;
+}
+
+/** Waits until no request has been in flight for a while, so that navigating away aborts nothing. */
+async function settle(page: Page): Promise<void> {
+  const pending = inflight.get(page);
+  for (let quiet = 0, n = 0; quiet < 3 && n < 300; n++) {
+    await page.waitForTimeout(150);
+    quiet = pending && pending.size > 0 ? 0 : quiet + 1;
+  }
+}
+
+/** Fails the test on console errors, failed requests, 5xx and accessibility basics of the current page. */
+async function checkPage(w: Watched, name: string): Promise<void> {
+  await settle(w.page);
+  await screenshot(w.page, name);
+  expect(await basicA11y(w.page), `${name}: accessibility basics`).toEqual([]);
+  expect(w.problems, `${name}: console errors / failed requests`).toEqual([]);
+}
+
+async function signIn(page: Page, who: string): Promise<void> {
+  const c = server.credentials[who];
+  if (!c) throw new Error(`no demo credentials for ${who}: ${Object.keys(server.credentials).join(', ')}`);
+  await page.goto(`${server.url}/login`);
+  await page.getByLabel('用户名').fill(c.username);
+  await page.getByLabel('密码').fill(c.password);
+  await Promise.all([
+    page.waitForResponse((r) => r.url().endsWith('/api/v1/auth/login') && r.status() === 200),
+    page.getByRole('button', { name: /登\s*录/ }).click(),
+  ]);
+  await page.getByRole('navigation').waitFor();
+  await settle(page);
+}
+
+/** Calls the API from the page's session (cookie + CSRF token), like the console does. */
+async function apiCall<T>(
+  page: Page,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; data: T }> {
+  return page.evaluate(
+    async ({ method, path, body }) => {
+      const me = await fetch('/api/v1/auth/me').then((r) => r.json() as Promise<{ csrfToken: string }>);
+      const r = await fetch(path, {
+        method,
+        headers: {
+          accept: 'application/json',
+          'x-csrf-token': me.csrfToken,
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
+        body: body === undefined ? null : JSON.stringify(body),
+      });
+      const text = await r.text();
+      return { status: r.status, data: (text ? JSON.parse(text) : null) as T };
+    },
+    { method, path, body },
+  );
+}
+
+describe.skipIf(unavailable !== undefined)('console in a browser', () => {
+  beforeAll(async () => {
+    buildConsole();
+    server = await startServer({ customers: 2000 });
+    browser = await launchBrowser();
+  }, 600_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('prints the demo credentials of every role', () => {
+    for (const r of [...roles, 'rm2']) expect(server.credentials[r], r).toBeDefined();
+  });
+
+  it('login page: title, labels, lockout message after five wrong passwords', async () => {
+    const w = await open(undefined, (p) => /status of (401|423)/.test(p));
+    const { page } = w;
+    await page.goto(`${server.url}/`);
+    await page.getByLabel('用户名').waitFor();
+    expect(page.url()).toContain('/login');
+    await checkPage(w, 'login');
+    // A throwaway account so that locking it out does not disturb the other tests.
+    const admin = await open();
+    await signIn(admin.page, 'admin');
+    const created = await apiCall<{ user: { username: string } }>(admin.page, 'POST', '/api/v1/users', {
+      username: 'e2e.lockout',
+      role: 'executive',
+      password: 'Lockout-Test-Password-42',
+    });
+    expect(created.status).toBe(201);
+    await admin.context.close();
+    for (let i = 0; i < 5; i++) {
+      await page.getByLabel('用户名').fill('e2e.lockout');
+      await page.getByLabel('密码').fill(`wrong-password-${i}`);
+      await page.getByRole('button', { name: /登\s*录/ }).click();
+      await page.getByRole('alert').waitFor();
+      await settle(page);
+    }
+    await page.getByLabel('密码').fill('Lockout-Test-Password-42');
+    await page.getByRole('button', { name: /登\s*录/ }).click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain('账户已锁定');
+    await screenshot(page, 'login-locked');
+    expect(w.problems).toEqual([]);
+    await w.context.close();
+  });
+
+  for (const role of roles) {
+    it(`${role}: navigation shows exactly the pages the role may use; the API refuses the others`, async () => {
+      const w = await open();
+      const { page } = w;
+      await signIn(page, role);
+      const can = (p: string) => (rolePermissions[role] as readonly string[]).includes(p);
+      const expected = navPages.filter((p) => allowed(p, can)).map((p) => p.path);
+      const shown = await page
+        .getByRole('navigation')
+        .locator('a')
+        .evaluateAll((as) => as.map((a) => new URL((a as HTMLAnchorElement).href).pathname));
+      expect(shown.sort()).toEqual([...expected].sort());
+      await checkPage(w, `${role}-home`);
+      // A hidden page reached by URL says "not allowed" (and its API answers 403).
+      const hidden = navPages.find((p) => !allowed(p, can));
+      if (hidden) {
+        await page.goto(`${server.url}${hidden.path}`);
+        await page.getByText('无权访问').waitFor();
+        await checkPage(w, `${role}-forbidden`);
+      }
+      const refusals: [string, string][] = [
+        ['users.read', '/api/v1/users'],
+        ['audit.read', '/api/v1/audit'],
+        ['audiences.read', '/api/v1/audiences'],
+      ];
+      for (const [perm, path] of refusals) {
+        const r = await apiCall(page, 'GET', path);
+        expect(r.status, `${role} GET ${path}`).toBe(can(perm) ? 200 : 403);
+      }
+      // The user menu names the role and signs out.
+      await page.getByTestId('user-menu').click();
+      await page.getByTestId('user-role').waitFor();
+      await page.getByText('退出登录').click();
+      await page.getByLabel('用户名').waitFor();
+      expect(w.problems.filter((p) => !/status of 403/.test(p))).toEqual([]);
+      await w.context.close();
+    });
+  }
+
+  it('every staff page renders (screenshots at 1366×768), and the language switch turns it English', async () => {
+    const byPage = new Map<string, Role>();
+    for (const p of navPages) {
+      const who = (['compliance', 'marketer', 'admin', 'analyst', 'executive', 'rm'] as Role[]).find((r) =>
+        allowed(p, (x) => (rolePermissions[r] as readonly string[]).includes(x)),
+      );
+      if (who) byPage.set(p.key, who);
+    }
+    const sessions = new Map<Role, Watched>();
+    for (const p of navPages) {
+      const role = byPage.get(p.key);
+      if (!role) continue;
+      let w = sessions.get(role);
+      if (!w) {
+        w = await open();
+        await signIn(w.page, role);
+        sessions.set(role, w);
+      }
+      await w.page.goto(`${server.url}${p.path}`);
+      await w.page.getByRole('heading', { level: 1 }).waitFor();
+      await checkPage(w, `page-${p.key}`);
+      expect(await w.page.title()).toMatch(/灵犀/);
+    }
+    const w = sessions.get('marketer');
+    if (w) {
+      await w.page.goto(`${server.url}/tags`);
+      await w.page.getByLabel('语言').click();
+      await w.page.getByTitle('English').click();
+      await w.page.getByRole('link', { name: 'Customers' }).waitFor();
+      await checkPage(w, 'page-tags-en');
+      expect(await w.page.title()).toContain('Lingxi');
+      await w.page.getByLabel('Language').click();
+      await w.page.getByTitle('简体中文').click();
+    }
+    for (const s of sessions.values()) await s.context.close();
+  });
+
+  it('audience builder: the live count equals the API count; save and snapshot', async () => {
+    const w = await open();
+    const { page } = w;
+    await signIn(page, 'marketer');
+    await page.goto(`${server.url}/audiences`);
+    await page.getByLabel('人群名称').fill('e2e 活跃客户');
+    await page.getByLabel('标签').first().click();
+    await page.keyboard.type('lifecycle.stage');
+    await page.locator('.ant-select-item-option:visible').filter({ hasText: '生命周期阶段' }).first().click();
+    await page.getByLabel('取值').first().click();
+    await page.locator('.ant-select-item-option:visible').filter({ hasText: /^活跃/ }).first().click();
+    const count = page.getByTestId('audience-count');
+    await expect
+      .poll(
+        async () => (await count.getAttribute('data-pending')) === 'false' && (await count.getAttribute('data-count')),
+        { timeout: 20_000 },
+      )
+      .toBeTruthy();
+    const shown = Number(await count.getAttribute('data-count'));
+    const api = await apiCall<{ count: number }>(page, 'POST', '/api/v1/audiences/count', {
+      expression: { and: [{ tag: 'lifecycle.stage', op: 'eq', value: 'active' }] },
+      purpose: 'marketing',
+    });
+    expect(api.status).toBe(200);
+    expect(shown).toBe(api.data.count);
+    expect(shown).toBeGreaterThan(0);
+    await page.getByRole('button', { name: '保 存' }).click();
+    await page.getByText('已保存“e2e 活跃客户”').waitFor();
+    await page.getByRole('button', { name: '冻结快照' }).click();
+    await page.getByTestId('snapshot').waitFor();
+    expect((await page.getByTestId('snapshot').textContent())?.replace(/[,\s]/g, '')).toContain(String(shown));
+    await checkPage(w, 'audience-built');
+    await w.context.close();
+  });
+
+  it('copy checker: a violating copy is highlighted', async () => {
+    const w = await open();
+    const { page } = w;
+    await signIn(page, 'compliance');
+    await page.goto(`${server.url}/compliance/checker`);
+    await page.getByRole('button', { name: '载入示例' }).click();
+    await page.getByRole('button', { name: '检 查' }).click();
+    await page.getByTestId('checker-verdict').waitFor();
+    expect(await page.getByTestId('checker-verdict').textContent()).toContain('存在违规');
+    const marks = page.getByTestId('highlighted-copy').locator('mark.lx-mark.error');
+    expect(await marks.count()).toBeGreaterThan(0);
+    expect(await marks.allInnerTexts()).toEqual(expect.arrayContaining([expect.stringMatching(/保本|稳赚/)]));
+    await checkPage(w, 'checker-findings');
+    await w.context.close();
+  });
+
+  it('customer 360: PII is masked; unmasking asks for a reason and lands in the audit trail', async () => {
+    const w = await open();
+    const { page } = w;
+    await signIn(page, 'compliance');
+    await page.goto(`${server.url}/customers`);
+    await page.getByLabel('搜索客户').fill('1');
+    await page.getByLabel('搜索客户').press('Enter');
+    await page.getByRole('link').filter({ hasText: '*' }).first().click();
+    await page.getByTestId('customer-name').waitFor();
+    const masked = await page.getByTestId('customer-name').textContent();
+    expect(masked).toContain('*');
+    expect(await page.getByTestId('customer-mobile').textContent()).toContain('****');
+    await checkPage(w, 'customer-360');
+    const id = page.url().split('/').pop();
+    await page.getByTestId('unmask').click();
+    await page.getByLabel('查看原因').fill('e2e: verify identity before a callback');
+    await page.getByRole('button', { name: '确认查看' }).click();
+    await page.getByTestId('unmask-audit').waitFor();
+    const clear = await page.getByTestId('customer-name').textContent();
+    expect(clear).not.toContain('*');
+    const seq = /#(\d+)/.exec(await page.getByTestId('unmask-audit').textContent())?.[1];
+    expect(seq).toBeDefined();
+    await screenshot(page, 'customer-360-unmasked');
+    await page.goto(`${server.url}/compliance/audit?target=${encodeURIComponent(`customer:${id}`)}`);
+    const row = page.getByRole('row').filter({ hasText: 'e2e: verify identity before a callback' });
+    await row.first().waitFor();
+    expect(await row.first().textContent()).toContain(seq ?? '?');
+    await page.getByTestId('verify-chain').click();
+    await page.getByTestId('verify-result').waitFor();
+    expect(await page.getByTestId('verify-result').textContent()).toContain('哈希链完整');
+    await checkPage(w, 'audit-trail');
+    await w.context.close();
+  });
+
+  it("an RM reaches own customers, not another RM's customer by URL", async () => {
+    const admin = await open();
+    await signIn(admin.page, 'compliance');
+    const users = await apiCall<{ users: { id: string; username: string }[] }>(
+      admin.page,
+      'GET',
+      '/api/v1/users?role=rm',
+    );
+    const idOf = (who: string) => users.data.users.find((u) => u.username === server.credentials[who]?.username)?.id;
+    const rm1 = idOf('rm');
+    const rm2 = idOf('rm2');
+    expect(rm1 && rm2).toBeTruthy();
+    let own: number | undefined;
+    let other: number | undefined;
+    for (let id = 1; id <= 400 && (own === undefined || other === undefined); id++) {
+      const r = await apiCall<{ customers: { id: number; rmUserId: string | null }[] }>(
+        admin.page,
+        'GET',
+        `/api/v1/customers?q=${id}`,
+      );
+      const c = r.data.customers.find((x) => x.id === id);
+      if (c?.rmUserId === rm1) own ??= id;
+      if (c?.rmUserId === rm2) other ??= id;
+    }
+    await admin.context.close();
+    expect(own && other).toBeTruthy();
+    const w = await open(undefined, (p) => /status of 404/.test(p));
+    const { page } = w;
+    await signIn(page, 'rm');
+    await page.goto(`${server.url}/customers/${own}`);
+    await page.getByTestId('customer-name').waitFor();
+    await checkPage(w, 'rm-own-customer');
+    await page.goto(`${server.url}/customers/${other}`);
+    await page.getByRole('alert').waitFor();
+    expect(await page.getByRole('alert').textContent()).toContain('未找到');
+    expect(await page.getByTestId('customer-name').count()).toBe(0);
+    await screenshot(page, 'rm-other-customer-refused');
+    const direct = await apiCall(page, 'GET', `/api/v1/customers/${other}/360`);
+    expect(direct.status).toBe(404);
+    expect(w.problems).toEqual([]);
+    await w.context.close();
+  });
+
+  it('H5 risk assessment on a phone (375×667) changes the risk level in the 360', async () => {
+    const staff = await open();
+    await signIn(staff.page, 'rm');
+    const users = await apiCall<{ users: unknown[] }>(staff.page, 'GET', '/api/v1/auth/me');
+    expect(users.status).toBe(200);
+    const search = await apiCall<{ customers: { id: number; riskLevel: string | null }[] }>(
+      staff.page,
+      'GET',
+      '/api/v1/customers?q=1',
+    );
+    const target = search.data.customers[0];
+    expect(target).toBeDefined();
+    const link = await apiCall<{ url: string }>(staff.page, 'POST', `/api/v1/customers/${target?.id}/h5-links`, {
+      kind: 'assessment',
+    });
+    expect(link.status).toBe(201);
+    const phone = await open({ width: 375, height: 667 });
+    await phone.page.goto(new URL(link.data.url, server.url).toString());
+    await phone.page.getByTestId('start-assessment').click();
+    await checkPage(phone, 'h5-assessment-level1');
+    // Always take the most cautious option: the result must be C1 (or stay the lowest level).
+    for (;;) {
+      const q = phone.page.getByTestId('question');
+      await q.waitFor();
+      await q.getByRole('button').first().click();
+      if (await phone.page.getByTestId('finish').isVisible()) {
+        if (await phone.page.getByTestId('finish').isEnabled()) break;
+      }
+      await phone.page.waitForTimeout(400);
+    }
+    await phone.page.getByTestId('finish').click();
+    await phone.page.getByTestId('assessment-result').waitFor();
+    const level = (await phone.page.getByTestId('assessment-level').textContent()).trim();
+    expect(level).toMatch(/^C[1-5]$/);
+    await checkPage(phone, 'h5-assessment-result');
+    await phone.context.close();
+    await staff.page.goto(`${server.url}/customers/${target?.id}`);
+    await staff.page.getByTestId('customer-name').waitFor();
+    expect(await staff.page.getByTestId('risk-level').first().textContent()).toBe(level);
+    await checkPage(staff, 'customer-360-after-assessment');
+    await staff.context.close();
+  });
+
+  it('H5 preference centre on a phone: withdraw SMS marketing and delete an interest tag', async () => {
+    const staff = await open();
+    await signIn(staff.page, 'rm');
+    const list = await apiCall<{ customers: { id: number }[] }>(staff.page, 'GET', '/api/v1/customers?limit=1');
+    const id = list.data.customers[0]?.id;
+    expect(id).toBeDefined();
+    const link = await apiCall<{ url: string }>(staff.page, 'POST', `/api/v1/customers/${id}/h5-links`, {
+      kind: 'preferences',
+    });
+    expect(link.status).toBe(201);
+    const phone = await open({ width: 375, height: 667 });
+    await phone.page.goto(new URL(link.data.url, server.url).toString());
+    await phone.page.getByRole('heading', { level: 1 }).waitFor();
+    await checkPage(phone, 'h5-preferences');
+    const sms = phone.page.getByLabel('营销 · 短信');
+    await sms.waitFor();
+    if ((await sms.getAttribute('aria-checked')) !== 'true') {
+      await sms.click(); // grant first, so that the withdrawal below is a change
+      await phone.page.getByRole('button', { name: /保\s*存/ }).click();
+      await phone.page.getByRole('alert').waitFor();
+    }
+    await phone.page.getByLabel('营销 · 短信').click();
+    const interests = phone.page.getByTestId('interests').getByRole('img');
+    const hadInterest = (await interests.count()) > 0;
+    if (hadInterest) await interests.first().click();
+    await phone.page.getByRole('button', { name: /保\s*存/ }).click();
+    await phone.page.getByRole('alert').waitFor();
+    await checkPage(phone, 'h5-preferences-saved');
+    await phone.context.close();
+    const consents = await apiCall<{ state: { purpose: string; channel: string; status: string }[] }>(
+      staff.page,
+      'GET',
+      `/api/v1/customers/${id}/consents`,
+    );
+    expect(consents.data.state.find((x) => x.purpose === 'marketing' && x.channel === 'sms')?.status).toBe('withdrawn');
+    await staff.context.close();
+  });
+});

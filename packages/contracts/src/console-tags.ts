@@ -1,0 +1,18 @@
+/**
+ * The shape of a tag's value distribution as the tag refresh records it (`tags.service.ts` `recordStats`); the tag
+ * contract serves it as `unknown`, the console validates it with this schema before charting it.
+ */
+import { z } from 'zod';
+
+export const tagDistribution = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('numeric'),
+    min: z.number().nullable(),
+    max: z.number().nullable(),
+    mean: z.number().nullable(),
+    quantiles: z.record(z.string(), z.number().nullable()),
+    histogram: z.array(z.object({ lo: z.number(), hi: z.number(), count: z.number() })),
+  }),
+  z.object({ kind: z.literal('top'), values: z.array(z.object({ value: z.string(), count: z.number() })) }),
+]);
+export type TagDistribution = z.infer<typeof tagDistribution>;
