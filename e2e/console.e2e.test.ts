@@ -294,7 +294,7 @@ describe.skipIf(unavailable !== undefined)('console in a browser', () => {
     await page.getByTestId('unmask-audit').waitFor();
     const clear = await page.getByTestId('customer-name').textContent();
     expect(clear).not.toContain('*');
-    const seq = /#(\d+)/.exec(await page.getByTestId('unmask-audit').textContent())?.[1];
+    const seq = /#(\d+)/.exec((await page.getByTestId('unmask-audit').textContent()) ?? '')?.[1];
     expect(seq).toBeDefined();
     await screenshot(page, 'customer-360-unmasked');
     await page.goto(`${server.url}/compliance/audit?target=${encodeURIComponent(`customer:${id}`)}`);
@@ -383,7 +383,7 @@ describe.skipIf(unavailable !== undefined)('console in a browser', () => {
     }
     await phone.page.getByTestId('finish').click();
     await phone.page.getByTestId('assessment-result').waitFor();
-    const level = (await phone.page.getByTestId('assessment-level').textContent()).trim();
+    const level = ((await phone.page.getByTestId('assessment-level').textContent()) ?? '').trim();
     expect(level).toMatch(/^C[1-5]$/);
     await checkPage(phone, 'h5-assessment-result');
     await phone.context.close();

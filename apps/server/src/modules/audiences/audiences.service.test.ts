@@ -8,7 +8,7 @@ import type { AppContext } from '../../app-context.ts';
 import { addUser, signIn } from '../auth/auth.test-support.ts';
 import { FIXTURE_CUSTOMERS as C, FIXTURE_AS_OF, loadTagFixture } from '../tags/tags.fixture.ts';
 import { tagsRoutes } from '../tags/tags.routes.ts';
-import { refreshTags } from '../tags/tags.service.ts';
+import { applyTagOptouts, refreshTags } from '../tags/tags.service.ts';
 import { openTestContext } from '../tags/tags.test-context.ts';
 import { audiencesRoutes } from './audiences.routes.ts';
 import { countAudience, evaluate, snapshotMembers, sqlCountAudience } from './audiences.service.ts';
@@ -217,5 +217,26 @@ describe('audiences on the fixture bank', () => {
       payload: {},
     });
     expect(refreshDenied.statusCode).toBe(403);
+  });
+
+  it('P4: a tag the customer deleted leaves the live index at once and every later refresh', async () => {
+    const expr: AudienceExpr = { tag: 'fin.gender', op: 'eq', value: 'male' };
+    const before = await countAudience(ctx, expr, 'service');
+    const { bitmap } = await evaluate(ctx, expr, 'service');
+    const who = bitmap.toArray()[0] as number;
+    expect(who).toBeDefined();
+    await ctx.stores.op.query(
+      "INSERT INTO tag_optouts (customer_id, tag_id, source) VALUES ($1, 'fin.gender', 'h5_preference_centre')",
+      [who],
+    );
+    await applyTagOptouts(ctx, who, ['fin.gender']);
+    expect((await countAudience(ctx, expr, 'service')).count).toBe(before.count - 1);
+    await refreshTags(ctx, { asOf: FIXTURE_AS_OF });
+    expect((await countAudience(ctx, expr, 'service')).count).toBe(before.count - 1);
+    const rows = await ctx.stores.an.query<{ n: string }>(
+      "SELECT toString(count()) AS n FROM tag_values WHERE tag_id = 'fin.gender' AND customer_id = {id:UInt32}",
+      { id: who },
+    );
+    expect(rows[0]?.n).toBe('0');
   });
 });

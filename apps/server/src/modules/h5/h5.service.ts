@@ -23,7 +23,7 @@ import * as complianceRepo from '../compliance/compliance.repo.ts';
 import { effectiveRuleParams } from '../compliance/compliance.service.ts';
 import * as consentsRepo from '../consents/consents.repo.ts';
 import { CURRENT_NOTICE_VERSION, recordConsent } from '../consents/consents.service.ts';
-import { customerTags } from '../tags/tags.service.ts';
+import { applyTagOptouts, customerTags } from '../tags/tags.service.ts';
 import * as repo from './h5.repo.ts';
 
 export const LINK_TTL_DAYS = 7;
@@ -304,6 +304,7 @@ export async function updatePreferences(
         details: { tagIds: deletions, ruleIds: ['P4'] },
       });
     });
+    await applyTagOptouts(ctx, customer.id, deletions);
   }
   return preferencesView(ctx, body.t);
 }

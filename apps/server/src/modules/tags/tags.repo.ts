@@ -64,6 +64,28 @@ export async function dropSnapshot(an: AnalyticsDb, asOf: string): Promise<void>
   await an.command('ALTER TABLE tag_values DROP PARTITION {as_of:Date}', { as_of: asOf });
 }
 
+/** Tags customers deleted in the preference centre (rule P4), grouped by tag. */
+export async function tagOptouts(db: OperationalQueryable): Promise<Map<string, number[]>> {
+  const { rows } = await db.query<{ tag_id: string; ids: number[] }>(
+    'SELECT tag_id, array_agg(customer_id::int ORDER BY customer_id) AS ids FROM tag_optouts GROUP BY tag_id',
+  );
+  return new Map(rows.map((r) => [r.tag_id, r.ids]));
+}
+
+/** Removes the values of one tag for some customers from a snapshot. */
+export async function deleteTagValues(
+  an: AnalyticsDb,
+  asOf: string,
+  tagId: string,
+  ids: readonly number[],
+): Promise<void> {
+  if (ids.length === 0) return;
+  await an.command(
+    'DELETE FROM tag_values WHERE as_of = {as_of:Date} AND tag_id = {tag:String} AND customer_id IN {ids:Array(UInt32)}',
+    { as_of: asOf, tag: tagId, ids: [...ids] },
+  );
+}
+
 export async function runStatement(an: AnalyticsDb, sql: string, params: ChParams): Promise<void> {
   await an.command(sql, params);
 }

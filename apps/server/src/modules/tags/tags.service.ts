@@ -167,6 +167,8 @@ export async function refreshTags(
       const c0 = performance.now();
       const ins = cat.compiled.insert(stages, versions);
       await repo.runStatement(an, ins.sql, { ...ins.params, as_of: asOf });
+      // P4: tags a customer deleted in the preference centre are never stored for them again
+      for (const [tagId, ids] of await repo.tagOptouts(ctx.stores.op)) await repo.deleteTagValues(an, asOf, tagId, ids);
       combineMs = performance.now() - c0;
     } finally {
       for (const table of Object.values(stages)) await repo.dropStage(an, table);
@@ -370,6 +372,27 @@ export async function tagDetail(ctx: Pick<AppContext, 'stores' | 'config'>, id: 
     sourceColumns: compiled?.columns ?? [],
     versions: await repo.definitionVersions(ctx.stores.op, id),
   };
+}
+
+/**
+ * P4: a customer deleted some of their tags (the preference centre records them in `tag_optouts`). They leave the
+ * newest snapshot and the live bitmap index at once, so audiences stop counting them now; refreshes skip them.
+ */
+export async function applyTagOptouts(
+  ctx: Pick<AppContext, 'stores'>,
+  customerId: number,
+  tagIds: readonly string[],
+): Promise<void> {
+  const asOf = (await repo.snapshotDates(ctx.stores.an))[0];
+  if (asOf) for (const tagId of tagIds) await repo.deleteTagValues(ctx.stores.an, asOf, tagId, [customerId]);
+  const ix = getTagIndexHolder(ctx).current;
+  if (!ix) return;
+  for (const tagId of tagIds) {
+    const vi = ix.data.values.get(tagId);
+    vi?.present.remove(customerId);
+    for (const b of vi?.byValue.values() ?? []) b.remove(customerId);
+    ix.data.numeric.get(tagId)?.present.remove(customerId);
+  }
 }
 
 /** Tag values of customers (the customer and ids merged into it) in a snapshot (newest by default). */
