@@ -37,7 +37,11 @@ export const userView = z.object({
 export type UserView = z.infer<typeof userView>;
 
 export const userList = z.object({ users: z.array(userView) });
-export const userWithPassword = z.object({ user: userView, generatedPassword: z.string().optional() });
+export const userWithPassword = z.object({
+  user: userView,
+  /** Present only when the server generated the password: shown once, never retrievable again. */
+  generatedPassword: z.string().optional(),
+});
 
 export const branchView = z.object({
   id: z.string(),

@@ -20,9 +20,11 @@ export const customerSummary = z.object({
 });
 export type CustomerSummary = z.infer<typeof customerSummary>;
 
+/** GET /api/v1/customers?q= (search) or without q (the customers in scope by id, paged with `after=nextAfter`). */
 export const customerSearchResponse = z.object({
   customers: z.array(customerSummary),
   matchedBy: z.array(z.string()),
+  nextAfter: z.number().int().nullable().optional(),
 });
 
 export const unmaskableField = z.enum(['name', 'mobile', 'id_number']);

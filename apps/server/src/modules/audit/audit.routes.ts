@@ -1,21 +1,10 @@
+import { auditList, auditVerification } from '@lingxi/contracts/console-auth';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { RouteModule } from '../../app.ts';
 import { badRequest } from '../../http/problem.ts';
 import { listEntries } from './audit.repo.ts';
 import { verifyAuditChain } from './audit.service.ts';
-
-const entrySchema = z.object({
-  seq: z.number().int(),
-  at: z.string(),
-  actor: z.object({ id: z.string().nullable(), role: z.string().nullable() }),
-  action: z.string(),
-  target: z.object({ type: z.string().nullable(), id: z.string().nullable() }),
-  reason: z.string().nullable(),
-  details: z.unknown(),
-  prevHash: z.string(),
-  hash: z.string(),
-});
 
 const listQuery = z
   .object({
@@ -29,19 +18,6 @@ const listQuery = z
     limit: z.coerce.number().int().min(1).max(500).default(50),
   })
   .strict();
-
-const verification = z.object({
-  ok: z.boolean(),
-  checked: z.number().int(),
-  head: z.object({ seq: z.number().int(), hash: z.string() }),
-  firstBroken: z
-    .object({
-      seq: z.number().int(),
-      reason: z.enum(['hash mismatch', 'missing seq', 'prev_hash mismatch']),
-      detail: z.string(),
-    })
-    .optional(),
-});
 
 /**
  * The audit trail, read-only: list with filters (newest first, `before` cursor) and verify the hash chain. No route
@@ -58,7 +34,7 @@ export const auditRoutes: RouteModule = (app, ctx) => {
         tags: ['audit'],
         summary: 'List audit entries (newest first)',
         querystring: listQuery,
-        response: { 200: z.object({ entries: z.array(entrySchema), nextBefore: z.number().int().nullable() }) },
+        response: { 200: auditList },
       },
     },
     async (req) => {
@@ -100,7 +76,7 @@ export const auditRoutes: RouteModule = (app, ctx) => {
     {
       // A read-only computation over the trail: the same permission as reading it.
       config: { permission: 'audit.read' },
-      schema: { tags: ['audit'], summary: 'Verify the audit hash chain', response: { 200: verification } },
+      schema: { tags: ['audit'], summary: 'Verify the audit hash chain', response: { 200: auditVerification } },
     },
     async () => verifyAuditChain(ctx.stores.op),
   );

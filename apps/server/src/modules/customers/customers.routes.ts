@@ -1,3 +1,4 @@
+import { customerSearchResponse, customerSummary, unmaskResponse } from '@lingxi/contracts/console-customers';
 import type { FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -12,21 +13,7 @@ import {
   unmaskCustomer,
 } from './customers.service.ts';
 
-const summary = z.object({
-  id: z.number().int(),
-  cif: z.string(),
-  nameMasked: z.string(),
-  mobileMasked: z.string().nullable(),
-  gender: z.string(),
-  birthYear: z.number().int(),
-  city: z.string(),
-  homeBranchId: z.string().nullable(),
-  rmUserId: z.string().nullable(),
-  riskLevel: z.string().nullable(),
-  status: z.string(),
-});
-
-const profile = summary.extend({
+const profile = customerSummary.extend({
   birthDate: z.string(),
   province: z.string(),
   cityTier: z.number().int(),
@@ -74,13 +61,7 @@ export const customersRoutes: RouteModule = (app, ctx) => {
             limit: z.coerce.number().int().min(1).max(200).default(50),
           })
           .strict(),
-        response: {
-          200: z.object({
-            customers: z.array(summary),
-            matchedBy: z.array(z.string()),
-            nextAfter: z.number().int().nullable().optional(),
-          }),
-        },
+        response: { 200: customerSearchResponse },
       },
     },
     async (req) =>
@@ -117,17 +98,7 @@ export const customersRoutes: RouteModule = (app, ctx) => {
             reason: z.string().trim().min(5, 'state why you need the clear value (at least 5 characters)').max(500),
           })
           .strict(),
-        response: {
-          200: z.object({
-            id: z.number().int(),
-            values: z.object({
-              name: z.string().nullable().optional(),
-              mobile: z.string().nullable().optional(),
-              id_number: z.string().nullable().optional(),
-            }),
-            auditSeq: z.number().int(),
-          }),
-        },
+        response: { 200: unmaskResponse },
       },
     },
     async (req) => unmaskCustomer(ctx, signedIn(req), req.params.id, req.body.fields, req.body.reason),

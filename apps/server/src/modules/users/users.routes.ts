@@ -1,3 +1,4 @@
+import { branchList, branchView, userList, userWithPassword } from '@lingxi/contracts/console-auth';
 import type { FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -18,36 +19,6 @@ import {
   usernameSchema,
 } from './users.service.ts';
 
-const userView = z.object({
-  id: z.string(),
-  username: z.string(),
-  displayName: z.string(),
-  role: z.string(),
-  branchId: z.string().nullable(),
-  disabled: z.boolean(),
-  lockedUntil: z.string().nullable(),
-  failedLogins: z.number().int(),
-  passwordSet: z.boolean(),
-  passwordChangedAt: z.string().nullable(),
-  createdAt: z.string(),
-});
-
-const userWithPassword = z.object({
-  user: userView,
-  /** Present only when the server generated the password: shown once, never retrievable again. */
-  generatedPassword: z.string().optional(),
-});
-
-const branchView = z.object({
-  id: z.string(),
-  nameZh: z.string(),
-  nameEn: z.string(),
-  province: z.string(),
-  city: z.string(),
-  parentId: z.string().nullable(),
-  createdAt: z.string(),
-});
-
 function actorOf(req: FastifyRequest): Actor {
   if (!req.user) throw new HttpProblem(401, 'Unauthorized', 'sign in first');
   return userActor(req.user);
@@ -65,7 +36,7 @@ export const usersRoutes: RouteModule = (app, ctx) => {
         tags: ['users'],
         summary: 'List users (a branch administrator sees their branch subtree)',
         querystring: z.object({ role: roleSchema.optional() }).strict(),
-        response: { 200: z.object({ users: z.array(userView) }) },
+        response: { 200: userList },
       },
     },
     async (req) => ({ users: await listUsers(ctx, actorOf(req), { role: req.query.role }) }),
@@ -127,7 +98,7 @@ export const usersRoutes: RouteModule = (app, ctx) => {
       schema: {
         tags: ['branches'],
         summary: 'List branches',
-        response: { 200: z.object({ branches: z.array(branchView) }) },
+        response: { 200: branchList },
       },
     },
     async () => ({ branches: (await listBranches(ctx.stores.op)).map(toBranchView) }),
