@@ -27,7 +27,7 @@ function signedIn(req: FastifyRequest): AuthUser {
 
 const ruleParams = z.object({ id: z.string().regex(/^[A-Z][0-9]{1,2}$/, 'a rule id such as M13') });
 const idParams = z.object({ id: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER) });
-const reasonBody = z.object({ reason: z.string().trim().min(5, 'reason: at least 5 characters').max(500) }).strict();
+const reasonBody = z.object({ reason: z.string().trim().min(5, 'at least 5 characters').max(500) }).strict();
 
 /**
  * The rulebook with its parameters in force (editable by compliance, versioned, audited), system settings,

@@ -43,7 +43,7 @@ export const consentEventBody = z
     status: statusSchema,
     noticeVersion: z.string().trim().min(1).max(64).default(CURRENT_NOTICE_VERSION),
     source: z.enum(CONSENT_SOURCES).default('rm'),
-    evidence: z.string().trim().min(1, 'evidence: say where the customer expressed it').max(500),
+    evidence: z.string().trim().min(1, 'say where the customer expressed it').max(500),
     /** When the customer expressed it (default: now); never in the future. */
     at: z.coerce.date().optional(),
   })
