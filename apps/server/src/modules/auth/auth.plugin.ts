@@ -5,6 +5,7 @@ import { forbidden, HttpProblem } from '../../http/problem.ts';
 import { authRoutes, setSessionCookie } from './auth.routes.ts';
 import {
   type AuthOptions,
+  type AuthUser,
   CSRF_HEADER,
   csrfMatches,
   defaultAuthOptions,
@@ -15,6 +16,12 @@ import {
 import { parseCookies } from './http-primitives.ts';
 
 /** A route as the authorisation hook sees it (collected at registration; the matrix test enumerates these). */
+/** The signed-in user of a request behind a permission (the auth hook already refused anonymous calls). */
+export function signedIn(req: FastifyRequest): AuthUser {
+  if (!req.user) throw new HttpProblem(401, 'Unauthorized', 'sign in first');
+  return req.user;
+}
+
 export interface RegisteredRoute {
   method: string;
   url: string;

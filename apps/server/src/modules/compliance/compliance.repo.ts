@@ -215,16 +215,6 @@ export async function productById(db: OperationalQueryable, id: string): Promise
   return rows[0];
 }
 
-/** Is the customer in the user's scope? (Unknown and out of scope look the same.) */
-export async function customerInScope(db: OperationalQueryable, scope: CustomerScope, id: number): Promise<boolean> {
-  const scoped = scopeSql(scope, { firstParam: 2, alias: 'c' });
-  const { rows } = await db.query<{ id: number }>(
-    `SELECT c.id::int AS id FROM customers c WHERE c.id = $1 AND ${scoped.sql}`,
-    [id, ...scoped.params],
-  );
-  return rows.length === 1;
-}
-
 /**
  * P5 erasure in the operational store: identity fields replaced by pseudonymous values, keyed hashes and free-text
  * C2 fields cleared, the customer closed and marked erased; source records emptied. Returns false when not found.

@@ -1,10 +1,8 @@
 import { approvalDecision, ruleParamsUpdate, settingsUpdate } from '@lingxi/contracts/console-compliance';
-import type { FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { RouteModule } from '../../app.ts';
-import { HttpProblem } from '../../http/problem.ts';
-import type { AuthUser } from '../auth/auth.service.ts';
+import { signedIn } from '../auth/auth.plugin.ts';
 import {
   approvalSubmitSchema,
   decideApproval,
@@ -19,11 +17,6 @@ import {
   updateRuleParams,
   updateSettings,
 } from './compliance.service.ts';
-
-function signedIn(req: FastifyRequest): AuthUser {
-  if (!req.user) throw new HttpProblem(401, 'Unauthorized', 'sign in first');
-  return req.user;
-}
 
 const ruleParams = z.object({ id: z.string().regex(/^[A-Z][0-9]{1,2}$/, 'a rule id such as M13') });
 const idParams = z.object({ id: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER) });

@@ -30,6 +30,7 @@ import type { OperationalQueryable } from '../../db/operational.ts';
 import { badRequest, HttpProblem, notFound } from '../../http/problem.ts';
 import { appendAudit } from '../audit/audit.service.ts';
 import { type AuthUser, actorOf, scopeOf } from '../auth/auth.service.ts';
+import * as customersRepo from '../customers/customers.repo.ts';
 import * as repo from './compliance.repo.ts';
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -478,7 +479,8 @@ export async function suitability(
  * The audit entry (rule P5) is written in the same transaction as the operational change.
  */
 export async function eraseCustomer(ctx: AppContext, user: AuthUser, id: number, reason: string) {
-  if (!(await repo.customerInScope(ctx.stores.op, scopeOf(user), id))) throw notFound(`customer ${id}`);
+  if (!(await customersRepo.customersInScope(ctx.stores.op, scopeOf(user), [id])).has(id))
+    throw notFound(`customer ${id}`);
   if (await repo.isErased(ctx.stores.op, id))
     throw new HttpProblem(409, 'Conflict', `customer ${id} is already erased`);
   const pseudonym = `erased-${randomBytes(12).toString('hex')}`;

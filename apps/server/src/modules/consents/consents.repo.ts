@@ -1,7 +1,5 @@
-import type { CustomerScope } from '@lingxi/core/auth/permissions';
 import type { AnalyticsDb } from '../../db/analytics.ts';
 import type { OperationalQueryable } from '../../db/operational.ts';
-import { scopeSql } from '../auth/scope.ts';
 
 export interface ConsentRow {
   customer_id: number;
@@ -63,20 +61,6 @@ export async function consentExists(db: OperationalQueryable, c: NewConsent): Pr
 
 export async function setPersonalisedMarketing(db: OperationalQueryable, id: number, on: boolean): Promise<void> {
   await db.query('UPDATE customers SET personalised_marketing = $2, updated_at = now() WHERE id = $1', [id, on]);
-}
-
-export async function customersInScope(
-  db: OperationalQueryable,
-  scope: CustomerScope,
-  ids: readonly number[],
-): Promise<Set<number>> {
-  if (ids.length === 0) return new Set();
-  const scoped = scopeSql(scope, { firstParam: 2, alias: 'c' });
-  const { rows } = await db.query<{ id: number }>(
-    `SELECT c.id::int AS id FROM customers c WHERE c.id = ANY($1::bigint[]) AND ${scoped.sql}`,
-    [ids, ...scoped.params],
-  );
-  return new Set(rows.map((r) => r.id));
 }
 
 export async function customerIdsByMobileHash(db: OperationalQueryable, mobileHash: string): Promise<number[]> {

@@ -1,9 +1,7 @@
-import type { FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { RouteModule } from '../../app.ts';
-import { HttpProblem } from '../../http/problem.ts';
-import type { AuthUser } from '../auth/auth.service.ts';
+import { signedIn } from '../auth/auth.plugin.ts';
 import {
   consentEventBody,
   contactCheckForUser,
@@ -13,11 +11,6 @@ import {
   recordConsentAsStaff,
   smsInbound,
 } from './consents.service.ts';
-
-function signedIn(req: FastifyRequest): AuthUser {
-  if (!req.user) throw new HttpProblem(401, 'Unauthorized', 'sign in first');
-  return req.user;
-}
 
 const idParams = z.object({ id: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER) });
 

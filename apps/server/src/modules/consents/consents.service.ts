@@ -30,6 +30,7 @@ import { badRequest, HttpProblem, notFound } from '../../http/problem.ts';
 import { appendAudit } from '../audit/audit.service.ts';
 import { type AuthUser, actorOf, scopeOf } from '../auth/auth.service.ts';
 import { effectiveRuleParams } from '../compliance/compliance.service.ts';
+import * as customersRepo from '../customers/customers.repo.ts';
 import * as repo from './consents.repo.ts';
 
 export const CURRENT_NOTICE_VERSION = '2026-01';
@@ -82,7 +83,7 @@ function view(rows: repo.ConsentRow[]) {
 }
 
 async function requireInScope(ctx: AppContext, user: AuthUser, id: number): Promise<void> {
-  const ok = await repo.customersInScope(ctx.stores.op, scopeOf(user), [id]);
+  const ok = await customersRepo.customersInScope(ctx.stores.op, scopeOf(user), [id]);
   if (!ok.has(id)) throw notFound(`customer ${id}`);
 }
 
@@ -241,7 +242,9 @@ export async function importConsents(ctx: AppContext, user: AuthUser, csv: strin
       errors.push({ line: i + 2, field: String(issue?.path[0] ?? 'row'), reason: issue?.message ?? 'invalid' });
     }
   });
-  const inScope = await repo.customersInScope(ctx.stores.op, scope, [...new Set(parsed.map((p) => p.row.customer_id))]);
+  const inScope = await customersRepo.customersInScope(ctx.stores.op, scope, [
+    ...new Set(parsed.map((p) => p.row.customer_id)),
+  ]);
   let loaded = 0;
   let duplicates = 0;
   for (const { line, row } of parsed) {
@@ -394,7 +397,7 @@ export async function mayContact(ctx: AppContext, check: ContactCheckItem): Prom
 
 /** The HTTP form: RM scope applies (an out-of-scope customer is answered like an unknown one). */
 export async function contactCheckForUser(ctx: AppContext, user: AuthUser, checks: ContactCheck[]) {
-  const inScope = await repo.customersInScope(ctx.stores.op, scopeOf(user), [
+  const inScope = await customersRepo.customersInScope(ctx.stores.op, scopeOf(user), [
     ...new Set(checks.map((c) => c.customerId)),
   ]);
   const visible = checks.map((c) => (inScope.has(c.customerId) ? c : { ...c, customerId: -c.customerId }));

@@ -85,6 +85,21 @@ export async function listCustomers(
   return rows;
 }
 
+/** Which of these customers are in the user's scope (unknown and out of scope look the same). */
+export async function customersInScope(
+  db: OperationalQueryable,
+  scope: CustomerScope,
+  ids: readonly number[],
+): Promise<Set<number>> {
+  if (ids.length === 0) return new Set();
+  const scoped = scopeSql(scope, { firstParam: 2, alias: 'c' });
+  const { rows } = await db.query<{ id: number }>(
+    `SELECT c.id::int AS id FROM customers c WHERE c.id = ANY($1::bigint[]) AND ${scoped.sql}`,
+    [ids, ...scoped.params],
+  );
+  return new Set(rows.map((r) => r.id));
+}
+
 export interface CustomerProfileRow extends CustomerListRow {
   birth_date: string;
   province: string;

@@ -1,10 +1,8 @@
 import { customerSearchResponse, customerSummary, unmaskResponse } from '@lingxi/contracts/console-customers';
-import type { FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { RouteModule } from '../../app.ts';
-import { HttpProblem } from '../../http/problem.ts';
-import type { AuthUser } from '../auth/auth.service.ts';
+import { signedIn } from '../auth/auth.plugin.ts';
 import {
   customerProfile,
   listCustomers,
@@ -30,11 +28,6 @@ const profile = customerSummary.extend({
 });
 
 const idParams = z.object({ id: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER) });
-
-function signedIn(req: FastifyRequest): AuthUser {
-  if (!req.user) throw new HttpProblem(401, 'Unauthorized', 'sign in first');
-  return req.user;
-}
 
 /**
  * Customer search, masked profile and the audited unmask. Out-of-scope and unknown customers are both 404 so that

@@ -5,14 +5,9 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { RouteModule } from '../../app.ts';
 import { HttpProblem } from '../../http/problem.ts';
-import type { AuthUser } from '../auth/auth.service.ts';
+import { signedIn } from '../auth/auth.plugin.ts';
 import { FixedWindowLimiter } from '../auth/http-primitives.ts';
 import { assessmentView, mintLink, preferencesView, submitAssessment, updatePreferences } from './h5.service.ts';
-
-function signedIn(req: FastifyRequest): AuthUser {
-  if (!req.user) throw new HttpProblem(401, 'Unauthorized', 'sign in first');
-  return req.user;
-}
 
 const idParams = z.object({ id: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER) });
 const tokenQuery = z.object({ t: z.string().min(20).max(200) }).strict();

@@ -19,10 +19,10 @@ import type { AppContext } from '../../app-context.ts';
 import { badRequest, HttpProblem, notFound } from '../../http/problem.ts';
 import { appendAudit } from '../audit/audit.service.ts';
 import { type AuthUser, actorOf, scopeOf } from '../auth/auth.service.ts';
-import * as complianceRepo from '../compliance/compliance.repo.ts';
 import { effectiveRuleParams } from '../compliance/compliance.service.ts';
 import * as consentsRepo from '../consents/consents.repo.ts';
 import { CURRENT_NOTICE_VERSION, recordConsent } from '../consents/consents.service.ts';
+import * as customersRepo from '../customers/customers.repo.ts';
 import { applyTagOptouts, customerTags } from '../tags/tags.service.ts';
 import * as repo from './h5.repo.ts';
 
@@ -61,7 +61,7 @@ function verifySignature(ctx: AppContext, token: string): boolean {
 }
 
 export async function mintLink(ctx: AppContext, user: AuthUser, customerId: number, kind: repo.H5Kind) {
-  if (!(await complianceRepo.customerInScope(ctx.stores.op, scopeOf(user), customerId))) {
+  if (!(await customersRepo.customersInScope(ctx.stores.op, scopeOf(user), [customerId])).has(customerId)) {
     throw notFound(`customer ${customerId}`);
   }
   const nonce = randomBytes(24).toString('base64url');
