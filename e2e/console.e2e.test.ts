@@ -431,4 +431,29 @@ describe.skipIf(unavailable !== undefined)('console in a browser', () => {
     expect(consents.data.state.find((x) => x.purpose === 'marketing' && x.channel === 'sms')?.status).toBe('withdrawn');
     await staff.context.close();
   });
+
+  it('maker–checker: compliance approves the demo marketer’s wealth SMS in the approvals queue', async () => {
+    const w = await open();
+    await signIn(w.page, 'compliance');
+    await w.page.goto(`${server.url}/compliance/approvals`);
+    const row = w.page.getByRole('row', { name: /四季度稳健理财新品短信/ });
+    await row.waitFor();
+    await row.getByRole('button', { name: /通\s*过/ }).click();
+    await w.page.getByLabel('审批意见').fill('披露完整，同意发送');
+    await Promise.all([
+      w.page.waitForResponse((r) => /\/api\/v1\/approvals\/\d+\/decision$/.test(r.url()) && r.status() === 200),
+      w.page.getByRole('button', { name: /提\s*交/ }).click(),
+    ]);
+    await settle(w.page);
+    const approved = await apiCall<{ approvals: { title: string; status: string; decidedBy: string | null }[] }>(
+      w.page,
+      'GET',
+      '/api/v1/approvals?status=approved',
+    );
+    const item = approved.data.approvals.find((a) => a.title === '四季度稳健理财新品短信');
+    expect(item?.status).toBe('approved');
+    expect(item?.decidedBy).not.toBeNull();
+    await checkPage(w, 'approvals-decided');
+    await w.context.close();
+  });
 });

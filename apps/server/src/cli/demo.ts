@@ -1,4 +1,7 @@
 import type { AppContext } from '../app-context.ts';
+import { userForLogin } from '../modules/auth/auth.repo.ts';
+import type { AuthUser } from '../modules/auth/auth.service.ts';
+import { submitApproval } from '../modules/compliance/compliance.service.ts';
 import { resolveSourceRecords } from '../modules/golden/resolve.service.ts';
 import { loadSyntheticBank } from '../modules/synth/synth.service.ts';
 import { localToday, refreshTags } from '../modules/tags/tags.service.ts';
@@ -31,6 +34,7 @@ export async function ensureDemoBank(ctx: AppContext): Promise<void> {
     `identity resolution linked ${resolved.linked} duplicate source records, ${resolved.reviewQueued} pairs await review`,
   );
   const credentials = await createDemoUsers(ctx);
+  await seedDemoApprovals(ctx);
   const refresh = await refreshTags(ctx, { asOf });
   say(
     `${refresh.tags} tags refreshed as of ${asOf} in ${(refresh.durationMs / 1000).toFixed(1)} s; bitmap index built`,
@@ -45,4 +49,42 @@ export async function ensureDemoBank(ctx: AppContext): Promise<void> {
     }
     process.stderr.write(`lingxi-demo-credentials ${JSON.stringify(byRole)}\n`);
   }
+}
+
+/**
+ * A few submissions by the demo marketer so the compliance officer's approvals queue is not empty on first run: a
+ * wealth-product SMS that passes the copy checker, a campaign and an audience export awaiting the checker (M7).
+ */
+async function seedDemoApprovals(ctx: AppContext): Promise<void> {
+  const marketer = await userForLogin(ctx.stores.op, 'marketer');
+  if (!marketer) return;
+  const user: AuthUser = {
+    id: marketer.id,
+    username: marketer.username,
+    displayName: marketer.display_name,
+    role: 'marketer',
+    branchId: marketer.branch_id,
+    branchSubtree: [],
+  };
+  await submitApproval(ctx, user, {
+    kind: 'content',
+    title: '四季度稳健理财新品短信',
+    payload: {
+      text:
+        '【灵犀银行】稳健理财新品上线，业绩比较基准2.8%-3.2%，业绩比较基准不代表未来表现，' +
+        '理财非存款、产品有风险、投资须谨慎。拒收请回复R',
+      productType: 'wealth',
+      channel: 'sms',
+    },
+  });
+  await submitApproval(ctx, user, {
+    kind: 'campaign',
+    title: '沉睡客户唤醒活动（12 月推送）',
+    payload: { audience: 'lifecycle.stage = dormant', channel: 'push', start: 'December' },
+  });
+  await submitApproval(ctx, user, {
+    kind: 'export',
+    title: '杭州分行新客户名单（脱敏）导出',
+    payload: { audience: 'lifecycle.stage = new', masked: true },
+  });
 }
