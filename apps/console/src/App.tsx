@@ -1,26 +1,32 @@
 import { Button, Dropdown, Layout, Menu, type MenuProps, Result, Select, Spin, Typography } from 'antd';
-import type { ReactNode } from 'react';
+import { lazy, type ReactNode, Suspense } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, Navigate, Route, Routes, useLocation, useNavigate } from 'react-router-dom';
 import { useAuth } from './auth.tsx';
 import { usePageTitle } from './hooks.ts';
 import { type Language, languages, setLanguage } from './i18n/index.ts';
 import { allowed, navPages } from './nav.ts';
-import { AdminBranchesPage } from './pages/AdminBranches.tsx';
-import { AdminSettingsPage } from './pages/AdminSettings.tsx';
-import { AdminUsersPage } from './pages/AdminUsers.tsx';
-import { ApprovalsPage } from './pages/Approvals.tsx';
-import { AudiencesPage } from './pages/Audiences.tsx';
-import { AuditPage } from './pages/Audit.tsx';
-import { CockpitPage } from './pages/Cockpit.tsx';
-import { ConsentsPage } from './pages/Consents.tsx';
-import { CopyCheckerPage } from './pages/CopyChecker.tsx';
-import { Customer360Page } from './pages/Customer360.tsx';
-import { CustomersPage } from './pages/Customers.tsx';
 import { LoginPage } from './pages/Login.tsx';
-import { ModelsPage } from './pages/Models.tsx';
-import { RulesPage } from './pages/Rules.tsx';
-import { TagsPage } from './pages/Tags.tsx';
+
+// Pages load on first use (charts and tables stay out of the first download).
+const AdminBranchesPage = lazy(() =>
+  import('./pages/AdminBranches.tsx').then((m) => ({ default: m.AdminBranchesPage })),
+);
+const AdminSettingsPage = lazy(() =>
+  import('./pages/AdminSettings.tsx').then((m) => ({ default: m.AdminSettingsPage })),
+);
+const AdminUsersPage = lazy(() => import('./pages/AdminUsers.tsx').then((m) => ({ default: m.AdminUsersPage })));
+const ApprovalsPage = lazy(() => import('./pages/Approvals.tsx').then((m) => ({ default: m.ApprovalsPage })));
+const AudiencesPage = lazy(() => import('./pages/Audiences.tsx').then((m) => ({ default: m.AudiencesPage })));
+const AuditPage = lazy(() => import('./pages/Audit.tsx').then((m) => ({ default: m.AuditPage })));
+const CockpitPage = lazy(() => import('./pages/Cockpit.tsx').then((m) => ({ default: m.CockpitPage })));
+const ConsentsPage = lazy(() => import('./pages/Consents.tsx').then((m) => ({ default: m.ConsentsPage })));
+const CopyCheckerPage = lazy(() => import('./pages/CopyChecker.tsx').then((m) => ({ default: m.CopyCheckerPage })));
+const Customer360Page = lazy(() => import('./pages/Customer360.tsx').then((m) => ({ default: m.Customer360Page })));
+const CustomersPage = lazy(() => import('./pages/Customers.tsx').then((m) => ({ default: m.CustomersPage })));
+const ModelsPage = lazy(() => import('./pages/Models.tsx').then((m) => ({ default: m.ModelsPage })));
+const RulesPage = lazy(() => import('./pages/Rules.tsx').then((m) => ({ default: m.RulesPage })));
+const TagsPage = lazy(() => import('./pages/Tags.tsx').then((m) => ({ default: m.TagsPage })));
 
 const pageElements: Record<string, ReactNode> = {
   cockpit: <CockpitPage />,
@@ -154,22 +160,24 @@ function Shell() {
         </Layout.Header>
         <Layout.Content style={{ padding: 24, minWidth: 0 }}>
           <main>
-            <Routes>
-              <Route path="/" element={home ? <Navigate to={home} replace /> : <Forbidden />} />
-              {navPages.map((p) => (
-                <Route key={p.key} path={p.path} element={<Guard anyOf={p.anyOf}>{pageElements[p.key]}</Guard>} />
-              ))}
-              <Route
-                path="/customers/:id"
-                element={
-                  <Guard anyOf={['customers.read']}>
-                    <Customer360Page />
-                  </Guard>
-                }
-              />
-              <Route path="/login" element={<AfterLogin home={home ?? '/'} />} />
-              <Route path="*" element={<NotFound />} />
-            </Routes>
+            <Suspense fallback={<Spin style={{ display: 'block', margin: '64px auto' }} />}>
+              <Routes>
+                <Route path="/" element={home ? <Navigate to={home} replace /> : <Forbidden />} />
+                {navPages.map((p) => (
+                  <Route key={p.key} path={p.path} element={<Guard anyOf={p.anyOf}>{pageElements[p.key]}</Guard>} />
+                ))}
+                <Route
+                  path="/customers/:id"
+                  element={
+                    <Guard anyOf={['customers.read']}>
+                      <Customer360Page />
+                    </Guard>
+                  }
+                />
+                <Route path="/login" element={<AfterLogin home={home ?? '/'} />} />
+                <Route path="*" element={<NotFound />} />
+              </Routes>
+            </Suspense>
           </main>
         </Layout.Content>
       </Layout>
