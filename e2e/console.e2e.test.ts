@@ -70,6 +70,8 @@ async function signIn(page: Page, who: string): Promise<void> {
     page.getByRole('button', { name: /登\s*录/ }).click(),
   ]);
   await page.getByRole('navigation').waitFor();
+  // the home page is loaded on first use: wait until it has rendered (and fired its requests) before settling
+  await page.getByRole('heading', { level: 1 }).waitFor();
   await settle(page);
 }
 
