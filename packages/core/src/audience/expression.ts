@@ -1,7 +1,7 @@
 /**
  * Audience expressions (人群圈选): nested and / or / not over tag conditions. Pure: evaluation goes through an abstract
  * bitmap algebra (the server plugs in roaring bitmaps), and `compileAudienceSql` gives the reference ClickHouse SQL over
- * the long tag table, with the same semantics:
+ * the wide tag table, with the same semantics:
  * - a comparison on a customer without a value for the tag is false (`ne` and `not_in` need a value too);
  * - `not` is the complement within the snapshot's universe (customers without a value are included);
  * - set tags: `eq` = contains, `in` = contains any, `ne` / `not_in` = has values but not that one / none of those.
@@ -9,6 +9,7 @@
 import { z } from 'zod';
 import type { TagDefinition, ValueType } from '../tags/dsl.ts';
 import { isBehaviouralTag, tagIdSchema } from '../tags/dsl.ts';
+import { columnSql, SNAPSHOT_TABLE, type SnapshotColumn, snapshotIdent } from '../tags/snapshot.ts';
 
 export const leafOps = [
   'eq',
@@ -308,12 +309,14 @@ export interface AudienceSqlOptions {
   excludePersonalisationOff: boolean;
   /** Boolean tag telling whether personalised marketing is on. */
   personalisationTag: string;
+  /** The snapshot's column of each tag (from `tag_snapshot_columns`). */
+  columns: ReadonlyMap<string, Pick<SnapshotColumn, 'column' | 'valueType'>>;
 }
 
 /**
- * Reference count over the long tag table (`tag_values`), one scan pivoting the used tags per customer.
- * Result columns: `count` (matching, after P4 exclusion), `excluded` (matching but excluded by P4).
- * Parameters: `as_of` (Date) plus generated ones.
+ * Reference count over the wide tag table (`tag_snapshot`): one scan of the snapshot's partition reading the used
+ * columns. Result columns: `count` (matching, after P4 exclusion), `excluded` (matching but excluded by P4).
+ * Parameters: `as_of` (Date) plus generated ones. A tag the snapshot does not hold has no value for anyone.
  */
 export function compileAudienceSql(
   e: NormalExpr,
@@ -326,38 +329,38 @@ export function compileAudienceSql(
     params[name] = v;
     return `{${name}:${type}}`;
   };
-  const used = [...new Set([...expressionTags(e), opts.universeTag, opts.personalisationTag])].sort();
-  const col = new Map(used.map((id, i) => [id, i]));
-  const cols = used
-    .map((id, i) => {
-      const t = p(id, 'String');
-      return `countIf(tag_id = ${t}) > 0 AS h${i}, anyIf(value_str, tag_id = ${t}) AS s${i}, anyIf(value_num, tag_id = ${t}) AS n${i}`;
-    })
-    .join(', ');
+  const sqlOf = (tag: string) => {
+    const c = opts.columns.get(tag);
+    return c ? columnSql(c) : undefined;
+  };
   const leafSql = (l: NormalLeaf): string => {
-    const i = col.get(l.tag) ?? 0;
-    const h = `h${i}`;
-    if (l.kind === 'presence') return l.op === 'not_null' ? h : `NOT ${h}`;
-    if (l.kind === 'str' || l.kind === 'set') {
-      const arr = p(l.values, 'Array(String)');
-      const hit = l.kind === 'set' ? `hasAny(splitByChar(',', s${i}), ${arr})` : `has(${arr}, s${i})`;
-      return l.op === 'eq' || l.op === 'in' ? `(${h} AND ${hit})` : `(${h} AND NOT ${hit})`;
+    const x = sqlOf(l.tag);
+    if (!x) return l.kind === 'presence' && l.op === 'is_null' ? '1' : '0';
+    if (l.kind === 'presence') return l.op === 'not_null' ? x.present : `NOT ${x.present}`;
+    if (l.kind === 'set') {
+      const c = snapshotIdent(opts.columns.get(l.tag)?.column ?? '');
+      const hit = `hasAny(CAST(${c} AS Array(String)), ${p(l.values, 'Array(String)')})`;
+      return l.op === 'eq' || l.op === 'in' ? `(${x.present} AND ${hit})` : `(${x.present} AND NOT ${hit})`;
     }
-    const x = `assumeNotNull(n${i})`;
+    if (l.kind === 'str') {
+      const hit = `has(${p(l.values, 'Array(String)')}, ${x.str})`;
+      return l.op === 'eq' || l.op === 'in' ? `(${x.present} AND ${hit})` : `(${x.present} AND NOT ${hit})`;
+    }
+    const v = `assumeNotNull(${x.num})`;
     const [a = 0, b = 0] = l.values;
-    const v = (k: number) => p(k, 'Float64');
+    const f = (k: number) => p(k, 'Float64');
     const cmp: Record<typeof l.op, () => string> = {
-      eq: () => `${x} = ${v(a)}`,
-      ne: () => `${x} != ${v(a)}`,
-      in: () => `has(${p(l.values, 'Array(Float64)')}, ${x})`,
-      not_in: () => `NOT has(${p(l.values, 'Array(Float64)')}, ${x})`,
-      lt: () => `${x} < ${v(a)}`,
-      lte: () => `${x} <= ${v(a)}`,
-      gt: () => `${x} > ${v(a)}`,
-      gte: () => `${x} >= ${v(a)}`,
-      between: () => `${x} >= ${v(a)} AND ${x} <= ${v(b)}`,
+      eq: () => `${v} = ${f(a)}`,
+      ne: () => `${v} != ${f(a)}`,
+      in: () => `has(${p(l.values, 'Array(Float64)')}, ${v})`,
+      not_in: () => `NOT has(${p(l.values, 'Array(Float64)')}, ${v})`,
+      lt: () => `${v} < ${f(a)}`,
+      lte: () => `${v} <= ${f(a)}`,
+      gt: () => `${v} > ${f(a)}`,
+      gte: () => `${v} >= ${f(a)}`,
+      between: () => `${v} >= ${f(a)} AND ${v} <= ${f(b)}`,
     };
-    return `(${h} AND isNotNull(n${i}) AND ${cmp[l.op]()})`;
+    return `(${x.present} AND ${cmp[l.op]()})`;
   };
   const walk = (x: NormalExpr): string => {
     if ('and' in x) return `(${x.and.map(walk).join(' AND ')})`;
@@ -365,13 +368,11 @@ export function compileAudienceSql(
     if ('not' in x) return `(NOT ${walk(x.not)})`;
     return leafSql(x.leaf);
   };
-  const u = `h${col.get(opts.universeTag) ?? 0}`;
-  const pmI = col.get(opts.personalisationTag) ?? 0;
-  const pmOff = opts.excludePersonalisationOff ? `(h${pmI} AND s${pmI} = 'false')` : '0';
+  const u = sqlOf(opts.universeTag)?.present ?? '0';
+  const pm = sqlOf(opts.personalisationTag);
+  const pmOff = opts.excludePersonalisationOff && pm ? `(${pm.present} AND ${pm.str} = 'false')` : '0';
   const sql =
     `SELECT toUInt32(countIf(m AND NOT off)) AS count, toUInt32(countIf(m AND off)) AS excluded FROM (` +
-    `SELECT ${walk(e)} AS m, ${pmOff} AS off FROM (` +
-    `SELECT customer_id, ${cols} FROM tag_values WHERE as_of = {as_of:Date} AND tag_id IN ${p(used, 'Array(String)')} ` +
-    `GROUP BY customer_id) WHERE ${u})`;
+    `SELECT ${walk(e)} AS m, ${pmOff} AS off FROM ${SNAPSHOT_TABLE} WHERE as_of = {as_of:Date} AND ${u})`;
   return { sql, params };
 }

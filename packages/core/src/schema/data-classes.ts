@@ -7,6 +7,8 @@
  * `antiFraudOnly` marks fields that rule A1 forbids for marketing (the tag compiler refuses them).
  * The test `data-classes.test.ts` fails when a migrated column is missing here.
  */
+import { isSnapshotValueColumn } from '../tags/snapshot.ts';
+
 export type DataClass = 'C1' | 'C2';
 
 export interface ColumnClass {
@@ -208,7 +210,9 @@ export const operationalColumns: Record<string, TableClasses> = {
 
 export const analyticsColumns: Record<string, TableClasses> = {
   synth_truth: c1('customer_id', 'lifecycle', 'personas', 'churn_date'),
-  tag_values: { ...c1('as_of', 'customer_id', 'tag_id', 'version'), ...c2('value_str', 'value_num') },
+  // plus one value column per tag version (t_<id>_v<n>), all C2: see columnClass
+  tag_snapshot: c1('as_of', 'customer_id'),
+  tag_snapshot_columns: c1('as_of', 'tag_id', 'version', 'column_name', 'value_type', 'run_id'),
   tag_refresh_stats: c1(
     'as_of',
     'tag_id',
@@ -280,6 +284,9 @@ export function columnClass(
   column: string,
 ): ColumnClass | undefined {
   const entry = (store === 'operational' ? operationalColumns : analyticsColumns)[table]?.[column];
+  // tag values are personal data (C2) whatever the tag: the snapshot adds a column per tag version at refresh time
+  if (entry === undefined && store === 'analytics' && table === 'tag_snapshot' && isSnapshotValueColumn(column))
+    return { class: 'C2' };
   if (entry === undefined) return undefined;
   return typeof entry === 'string' ? { class: entry } : entry;
 }

@@ -4,7 +4,8 @@
  * Plan: ONE aggregate query per source table computes every aggregate / attribute / model-score tag over that source
  * together (conditional aggregates `countIf`, `sumIf`, … over the widest window, one GROUP BY customer_id); a final
  * combine query joins those per-source results onto the customer universe and computes the derived tags (buckets,
- * rules, formulas, date arithmetic) in dependency order, then unpivots everything into the long `tag_values` table.
+ * rules, formulas, date arithmetic) in dependency order, and writes one wide row per customer into `tag_snapshot`
+ * (a typed column per tag version, see `snapshot.ts`).
  * Every value from a definition travels as a bound parameter (`{pN:Type}`); identifiers come only from the source
  * registry (`registry.ts`) or from generated aliases. Columns marked anti_fraud_only are refused (rule A1).
  */
@@ -28,6 +29,7 @@ import {
   type SourceDef,
   type SourceName,
 } from './registry.ts';
+import { SNAPSHOT_TABLE, type SnapshotColumn, snapshotColumnName } from './snapshot.ts';
 
 export type SqlParamValue = string | number | readonly (string | number)[];
 export interface SqlWithParams {
@@ -48,15 +50,25 @@ export class TagCompileError extends Error {
   }
 }
 
-/** Bound parameters of one statement. */
+/**
+ * Bound parameters of one statement. An equal value of the same type reuses its parameter, so conditions repeated
+ * across tags (the same window, the same filter) are the same SQL expression and ClickHouse computes them, and
+ * identical aggregates such as the shared denominator of the spend-share tags, once per row instead of once per tag.
+ */
 class ParamBag {
   readonly params: Record<string, SqlParamValue> = {};
   private n = 0;
+  private readonly seen = new Map<string, string>();
   constructor(private readonly prefix: string) {}
   add(value: SqlParamValue, type: string): string {
+    const key = `${type}\u0000${JSON.stringify(value)}`;
+    const known = this.seen.get(key);
+    if (known) return known;
     const name = `${this.prefix}${this.n++}`;
     this.params[name] = value;
-    return `{${name}:${type}}`;
+    const ref = `{${name}:${type}}`;
+    this.seen.set(key, ref);
+    return ref;
   }
   set(name: string, value: SqlParamValue, type: string): string {
     this.params[name] = value;
@@ -104,8 +116,20 @@ export interface CompiledCatalogue {
   sourceQueries: SourceQuery[];
   /** The combine SELECT over the per-source results (stage tables named by the caller). */
   combine(stages: Partial<Record<SourceName, string>>): SqlWithParams;
-  /** `INSERT INTO tag_values … SELECT` unpivoting the combine query (nulls are not stored). */
-  insert(stages: Partial<Record<SourceName, string>>, versions: ReadonlyMap<string, number>): SqlWithParams;
+  /**
+   * `INSERT INTO tag_snapshot … SELECT` of the combine query: one row per customer, one column per tag version
+   * (`columns`, which the caller adds to the table first). Tags in `optouts` are left empty for those customers (P4).
+   */
+  snapshot(
+    stages: Partial<Record<SourceName, string>>,
+    versions: ReadonlyMap<string, number>,
+    optouts?: ReadonlyMap<string, readonly number[]>,
+  ): SnapshotPlan;
+}
+
+export interface SnapshotPlan {
+  columns: SnapshotColumn[];
+  insert: SqlWithParams;
 }
 
 export interface CompileOptions {
@@ -311,25 +335,33 @@ class SourceCompiler {
       throw new TagCompileError(tagId, 'compute.window.column', `source ${this.src.name} has no time column`);
     const c = this.column(tagId, 'compute.window.column', colName);
     if (!isTemporalType(c.type)) throw new TagCompileError(tagId, 'compute.window.column', `${colName} is not a date`);
-    const d = this.localDay(c.sql, c.type);
     const asOf = this.asOf;
     const onDefault = w.column === undefined || w.column === this.src.timeColumn;
     const back = (n: number) => {
       if (onDefault && this.lookback !== undefined) this.lookback = Math.max(this.lookback, n);
       if (!onDefault) this.lookback = undefined;
     };
+    // Local days (as_of − to, as_of − from]; on a date-time column the bounds become two instants (the starts of the
+    // local days), so rows are compared as stored instead of each being converted to a local day first.
+    const days = (to: number, from: number): string => {
+      if (c.type === 'datetime')
+        return `${c.sql} >= ${this.dayStart(1 - to)} AND ${c.sql} < ${this.dayStart(1 - from)}`;
+      const d = this.localDay(c.sql, c.type);
+      return `${d} > addDays(${asOf}, ${this.bag.add(-to, 'Int32')}) AND ${d} <= addDays(${asOf}, ${this.bag.add(-from, 'Int32')})`;
+    };
     if (w.within_days !== undefined) {
       back(w.within_days);
-      return `${d} > subtractDays(${asOf}, ${this.bag.add(w.within_days, 'UInt32')}) AND ${d} <= ${asOf}`;
+      return days(w.within_days, 0);
     }
     if (w.between !== undefined) {
       back(w.between.to_days);
-      return `${d} > subtractDays(${asOf}, ${this.bag.add(w.between.to_days, 'UInt32')}) AND ${d} <= subtractDays(${asOf}, ${this.bag.add(w.between.from_days, 'UInt32')})`;
+      return days(w.between.to_days, w.between.from_days);
     }
     if (w.ahead_days !== undefined) {
       this.lookback = undefined;
-      return `${d} > ${asOf} AND ${d} <= addDays(${asOf}, ${this.bag.add(w.ahead_days, 'UInt32')})`;
+      return days(0, -w.ahead_days);
     }
+    const d = this.localDay(c.sql, c.type);
     const me = w.month_ends;
     if (!me) throw new TagCompileError(tagId, 'compute.window', 'empty window');
     back((me.last + me.skip + 1) * 31);
@@ -339,13 +371,22 @@ class SourceCompiler {
     return `has(arrayMap(k -> toLastDayOfMonth(addMonths(${latest}, -toInt32(k))), range(${from}, ${to})), ${d})`;
   }
 
+  /** The instant the local day `as_of + offset` starts (a constant: ClickHouse folds it once per query). */
+  dayStart(offset: number): string {
+    return `toDateTime64(addDays(${this.asOf}, ${this.bag.add(offset, 'Int32')}), 3, ${this.tz})`;
+  }
+
   /** WHERE clause of the source query: the widest window on the time column, never after as_of for facts. */
   where(): string {
     const parts: string[] = [];
     const tc = this.src.timeColumn;
     if (tc && this.src.name !== 'dim_accounts' && !this.src.name.startsWith('dim_')) {
       const col = this.src.columns[tc];
-      if (col) {
+      if (col?.type === 'datetime') {
+        parts.push(`${ident(tc)} < ${this.dayStart(1)}`);
+        if (this.lookback !== undefined && this.lookback > 0)
+          parts.push(`${ident(tc)} >= ${this.dayStart(1 - this.lookback)}`);
+      } else if (col) {
         const d = this.localDay(ident(tc), col.type);
         parts.push(`${d} <= ${this.asOf}`);
         if (this.lookback !== undefined && this.lookback > 0)
@@ -439,7 +480,10 @@ function compileAggregate(sc: SourceCompiler, def: TagDefinition, agg: Aggregate
       break;
     }
     case 'top': {
-      const v = `topKIf(1)(${c}, ${cond})[1]`;
+      // The most frequent value, ties to the smallest: sumMap keeps its keys sorted, indexOf finds the first maximum.
+      // (Exact and deterministic; topK's space-saving states cost four times as much and break ties by merge order.)
+      const m = `sumMapIf([${c}], [toUInt64(1)], ${cond})`;
+      const v = `${m}.1[indexOf(${m}.2, arrayMax(${m}.2))]`;
       sql = guard(kind === 'date' ? asDate(v) : kind === 'number' ? `toFloat64(${v})` : v);
       break;
     }
@@ -660,54 +704,54 @@ export function compileCatalogue(defs: readonly TagDefinition[], opts: CompileOp
     };
   };
 
-  const insert = (
+  const snapshot = (
     stages: Partial<Record<SourceName, string>>,
     versions: ReadonlyMap<string, number>,
-  ): SqlWithParams => {
+    optouts: ReadonlyMap<string, readonly number[]> = new Map(),
+  ): SnapshotPlan => {
     const bag = new ParamBag('c');
     const inner = combine(stages, bag);
-    const strs: string[] = [];
-    const nums: string[] = [];
-    for (const t of tags) {
+    const columns: SnapshotColumn[] = [];
+    const owner = new Map<string, string>();
+    const values = tags.map((t) => {
       const v = t.alias;
+      const version = versions.get(t.def.id) ?? t.def.version;
+      const column = snapshotColumnName(t.def.id, version);
+      const clash = owner.get(column);
+      if (clash)
+        throw new TagCompileError(t.def.id, 'id', `its snapshot column ${column} is also the column of ${clash}`);
+      owner.set(column, t.def.id);
+      columns.push({ tagId: t.def.id, version, column, valueType: t.def.value_type });
+      let sql: string;
       switch (kinds.get(t.def.id)) {
         case 'bool':
-          strs.push(`if(isNull(${v}), NULL, if(${v} != 0, 'true', 'false'))`);
-          nums.push(`toFloat64(${v})`);
+          sql = `CAST(${v} AS Nullable(UInt8))`;
           break;
         case 'string':
-          strs.push(`toString(${v})`);
-          nums.push('NULL');
+          sql = `CAST(${v} AS Nullable(String))`;
           break;
         case 'number':
-          strs.push(`if(isNull(${v}) OR isNaN(${v}) OR isInfinite(${v}), NULL, '')`);
-          nums.push(`if(isNaN(${v}) OR isInfinite(${v}), NULL, toFloat64(${v}))`);
+          sql = `if(isNaN(${v}) OR isInfinite(${v}), NULL, CAST(${v} AS Nullable(Float64)))`;
           break;
         case 'date':
-          strs.push(`toString(${v})`);
-          nums.push(`toFloat64(toInt32(${v}))`);
+          sql = `CAST(${v} AS Nullable(Date32))`;
           break;
         default:
-          strs.push(`if(empty(${v}), NULL, arrayStringConcat(${v}, ','))`);
-          nums.push('NULL');
+          sql = `CAST(${v} AS Array(String))`;
       }
-    }
-    const ids = bag.add(
-      tags.map((t) => t.def.id),
-      'Array(String)',
-    );
-    const vers = bag.add(
-      tags.map((t) => versions.get(t.def.id) ?? t.def.version),
-      'Array(UInt32)',
-    );
-    const strArr = `[${strs.map((s) => `CAST(${s} AS Nullable(String))`).join(', ')}]`;
-    const numArr = `[${nums.map((s) => `CAST(${s} AS Nullable(Float64))`).join(', ')}]`;
+      // P4: a tag the customer deleted in the preference centre is not stored for them
+      const out = optouts.get(t.def.id);
+      if (out && out.length > 0) {
+        const empty = kinds.get(t.def.id) === 'set' ? 'CAST([] AS Array(String))' : 'NULL';
+        sql = `if(has(${bag.add([...out], 'Array(UInt32)')}, customer_id), ${empty}, ${sql})`;
+      }
+      return `${sql} AS ${column}`;
+    });
     const sql =
-      'INSERT INTO tag_values (as_of, customer_id, tag_id, version, value_str, value_num) ' +
-      `SELECT {as_of:Date}, customer_id, tag_id_, version_, ifNull(str_, ''), num_ FROM (${inner.sql}) ` +
-      `ARRAY JOIN ${ids} AS tag_id_, ${vers} AS version_, ${strArr} AS str_, ${numArr} AS num_ ` +
-      'WHERE isNotNull(str_) SETTINGS join_use_nulls = 1, max_insert_threads = 2';
-    return { sql, params: bag.params };
+      `INSERT INTO ${SNAPSHOT_TABLE} (as_of, customer_id, ${columns.map((c) => c.column).join(', ')}) ` +
+      `SELECT {as_of:Date} AS as_of, customer_id, ${values.join(', ')} FROM (${inner.sql}) ` +
+      'SETTINGS join_use_nulls = 1, max_insert_threads = 2';
+    return { columns, insert: { sql, params: bag.params } };
   };
 
   return {
@@ -718,7 +762,7 @@ export function compileCatalogue(defs: readonly TagDefinition[], opts: CompileOp
       const r = combine(stages);
       return { sql: `${r.sql} SETTINGS join_use_nulls = 1`, params: r.params };
     },
-    insert,
+    snapshot,
   };
 }
 

@@ -107,10 +107,17 @@ describe('audience expressions', () => {
       universeTag: 'basic.personalised_marketing',
       personalisationTag: 'basic.personalised_marketing',
       excludePersonalisationOff: true,
+      columns: new Map([
+        ['basic.personalised_marketing', { column: 't_basic__personalised_marketing_v1', valueType: 'boolean' }],
+        ['fin.city', { column: 't_fin__city_v2', valueType: 'enum' }],
+        ['value.aum', { column: 't_value__aum_v1', valueType: 'number' }],
+      ]),
     });
     expect(q.sql).not.toContain('DROP');
     expect(q.sql).not.toContain('123456');
-    expect(q.sql).toContain('FROM tag_values WHERE as_of = {as_of:Date}');
+    expect(q.sql).toContain('FROM tag_snapshot WHERE as_of = {as_of:Date}');
+    expect(q.sql).toContain('t_fin__city_v2');
+    expect(q.sql).toMatch(/assumeNotNull\(t_value__aum_v1\) > \{q\d+:Float64\}/);
     expect(Object.values(q.params)).toContainEqual(["x'); DROP TABLE t; --"]);
   });
 });

@@ -99,14 +99,16 @@ describe('tag compiler', () => {
     const tx = c.sourceQueries.find((q) => q.source === 'transactions');
     expect(tx?.columns.map((x) => x.tagId).sort()).toEqual(['hist.spend_30d', 'hist.txn_count_90d']);
     expect(tx?.sql).toMatch(
-      /^SELECT customer_id, .* FROM \(SELECT \*, toDate\(ts, \{tz:String\}\) AS day__ts FROM transactions FINAL\) WHERE .* GROUP BY customer_id$/,
+      /^SELECT customer_id, .* FROM transactions FINAL WHERE ts < toDateTime64\(addDays\(\{as_of:Date\}, \{transactions_p\d+:Int32\}\), 3, \{tz:String\}\) AND ts >= .* GROUP BY customer_id$/,
     );
+    // windows on a date-time column compare the stored instants with the starts of local days (bound offsets)
+    expect(Object.values(tx?.params ?? {})).toEqual(expect.arrayContaining([-29, 1, -89]));
     expect(tx?.sql).toContain('sumIf(toFloat64(amount_fen)');
     expect(tx?.sql).toContain('countIf(');
-    // The pre-filter uses the widest window (90 days), bound as a parameter.
-    const lookback = Object.entries(tx?.params ?? {}).find(([, v]) => v === 90);
+    // The pre-filter uses the widest window (90 days): the instant the local day as_of − 89 starts, bound
+    const lookback = Object.entries(tx?.params ?? {}).find(([, v]) => v === -89);
     expect(lookback).toBeDefined();
-    expect(tx?.sql).toContain(`day__ts > subtractDays({as_of:Date}, {${lookback?.[0]}:UInt32})`);
+    expect(tx?.sql).toContain(`ts >= toDateTime64(addDays({as_of:Date}, {${lookback?.[0]}:Int32}), 3, {tz:String})`);
   });
 
   it('binds every value from the definition; nothing is concatenated into SQL', () => {
@@ -130,9 +132,22 @@ describe('tag compiler', () => {
     expect(combine).toContain('LEFT JOIN s_tx AS');
     expect(combine).toMatch(/multiIf\(isNull\(v\d+\), NULL, v\d+ < \{c\d+:Float64\}/);
     expect(combine).toContain('SETTINGS join_use_nulls = 1');
-    const ins = c.insert({ transactions: 's_tx', app_events: 's_app' }, new Map([['seg.engaged', 3]]));
-    expect(ins.sql).toMatch(/^INSERT INTO tag_values \(as_of, customer_id, tag_id, version, value_str, value_num\)/);
-    expect(Object.values(ins.params)).toContainEqual(c.tags.map((t) => (t.def.id === 'seg.engaged' ? 3 : 1)));
+    const plan = c.snapshot(
+      { transactions: 's_tx', app_events: 's_app' },
+      new Map([['seg.engaged', 3]]),
+      new Map([['seg.spender', [7, 9]]]),
+    );
+    expect(plan.insert.sql).toMatch(/^INSERT INTO tag_snapshot \(as_of, customer_id, t_/);
+    expect(plan.columns.find((x) => x.tagId === 'seg.engaged')).toMatchObject({
+      version: 3,
+      column: 't_seg__engaged_v3',
+    });
+    expect(plan.insert.sql).toContain(' AS t_seg__engaged_v3');
+    // P4: the opted-out customers' value is left empty, the ids travel as a bound parameter
+    expect(plan.insert.sql).toMatch(
+      /if\(has\(\{c\d+:Array\(UInt32\)\}, customer_id\), NULL, CAST\(v\d+ AS Nullable\(String\)\)\) AS t_seg__spender_v1/,
+    );
+    expect(Object.values(plan.insert.params)).toContainEqual([7, 9]);
   });
 
   it('refuses anti_fraud_only columns citing rule A1', () => {

@@ -1,5 +1,16 @@
-/** SQL of the audience builder (operational store, `$n` parameters). */
+/** SQL of the audience builder (operational store, `$n` parameters; the analytics reference count, bound params). */
+import type { AnalyticsDb, ChParams } from '../../db/analytics.ts';
 import type { OperationalQueryable } from '../../db/operational.ts';
+
+/** Runs the reference count compiled by `compileAudienceSql` (core) over the tag snapshot. */
+export async function sqlAudienceCount(
+  an: AnalyticsDb,
+  sql: string,
+  params: ChParams,
+): Promise<{ count: number; excluded: number }> {
+  const rows = await an.query<{ count: number; excluded: number }>(sql, params);
+  return { count: Number(rows[0]?.count ?? 0), excluded: Number(rows[0]?.excluded ?? 0) };
+}
 
 export interface AudienceRow {
   id: string;

@@ -19,6 +19,7 @@ import roaring from 'roaring';
 import type { AppContext } from '../../app-context.ts';
 import { HttpProblem, notFound } from '../../http/problem.ts';
 import type { Bitmap, TagIndex } from '../tags/tag-index.ts';
+import { snapshotColumns } from '../tags/tags.repo.ts';
 import { currentTagIndex, loadCatalogue } from '../tags/tags.service.ts';
 import * as repo from './audiences.repo.ts';
 
@@ -149,13 +150,14 @@ export async function sqlCountAudience(
   asOf: string,
 ): Promise<{ count: number; excluded: number }> {
   const expr = parseExpression(ctx, expression, purpose);
+  const columns = await snapshotColumns(ctx.stores.an, asOf);
   const q = compileAudienceSql(expr, {
     universeTag: universeTagId,
     personalisationTag: universeTagId,
     excludePersonalisationOff: p4Applies(ctx, expr, purpose),
+    columns: new Map(columns.map((c) => [c.tagId, c])),
   });
-  const rows = await ctx.stores.an.query<{ count: number; excluded: number }>(q.sql, { ...q.params, as_of: asOf });
-  return { count: Number(rows[0]?.count ?? 0), excluded: Number(rows[0]?.excluded ?? 0) };
+  return repo.sqlAudienceCount(ctx.stores.an, q.sql, { ...q.params, as_of: asOf });
 }
 
 // ---------------------------------------------------------------- CRUD

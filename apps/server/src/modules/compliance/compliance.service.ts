@@ -504,7 +504,7 @@ export async function eraseCustomer(ctx: AppContext, user: AuthUser, id: number,
 }
 
 /** Tables of the analytics store whose rows carry C2 attributes of a customer (facts keep the pseudonymous id). */
-const ANALYTICS_ERASE_TABLES = ['dim_customers', 'tag_values'] as const;
+const ANALYTICS_ERASE_TABLES = ['dim_customers', 'tag_snapshot'] as const;
 
 async function eraseAnalytics(ctx: AppContext, id: number): Promise<void> {
   for (const table of ANALYTICS_ERASE_TABLES) {

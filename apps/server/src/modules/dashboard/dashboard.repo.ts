@@ -1,4 +1,6 @@
+import { columnSql, SNAPSHOT_TABLE, type SnapshotColumn } from '@lingxi/core/tags/snapshot';
 import type { AnalyticsDb, ChParams } from '../../db/analytics.ts';
+import { snapshotColumns } from '../tags/tags.repo.ts';
 
 /** Which customers a dashboard covers: the whole bank, some branches, or one RM's book (data scope of the caller). */
 export type DashboardScope = { kind: 'all' } | { kind: 'branch'; branchIds: string[] } | { kind: 'rm'; userId: string };
@@ -23,9 +25,17 @@ function scopeFilter(scope: DashboardScope, column = 'customer_id'): { sql: stri
 
 export async function latestTagDate(an: AnalyticsDb): Promise<string | null> {
   const rows = await an.query<{ d: string; n: number }>(
-    'SELECT toString(max(as_of)) AS d, toUInt32(count()) AS n FROM tag_values',
+    `SELECT toString(max(as_of)) AS d, toUInt32(count()) AS n FROM ${SNAPSHOT_TABLE}`,
   );
   return rows[0] && Number(rows[0].n) > 0 ? rows[0].d : null;
+}
+
+/** SQL reading a tag of the snapshot; a tag the snapshot lacks reads as "no value". */
+async function tagReader(an: AnalyticsDb, asOf: string) {
+  const columns = await snapshotColumns(an, asOf);
+  const byTag = new Map(columns.map((c) => [c.tagId, c]));
+  const none = { present: '0', str: "''", num: 'CAST(NULL AS Nullable(Float64))' };
+  return { columns, col: (tag: string) => (byTag.has(tag) ? columnSql(byTag.get(tag) as SnapshotColumn) : none) };
 }
 
 /** Customers and AUM per value of an enum tag, or per true persona.* boolean. */
@@ -35,21 +45,29 @@ export async function segments(
   dimension: 'lifecycle' | 'tier' | 'persona',
   scope: DashboardScope,
 ): Promise<{ segment: string; customers: number; aumFen: number }[]> {
-  const f = scopeFilter(scope, 's.customer_id');
-  const segmentSql =
-    dimension === 'persona'
-      ? `SELECT customer_id, replaceOne(tag_id, 'persona.', '') AS segment FROM tag_values
-          WHERE as_of = {as_of:Date} AND startsWith(tag_id, 'persona.') AND value_str = 'true'`
-      : `SELECT customer_id, value_str AS segment FROM tag_values
-          WHERE as_of = {as_of:Date} AND tag_id = {tag:String}`;
+  const f = scopeFilter(scope);
+  const { columns, col } = await tagReader(an, asOf);
+  const params: ChParams = { as_of: asOf, ...f.params };
+  let segment: string;
+  if (dimension === 'persona') {
+    const personas = columns.filter((c) => c.tagId.startsWith('persona.') && c.valueType === 'boolean');
+    const names = personas.map((c) => c.tagId.slice('persona.'.length));
+    params.personas = names;
+    const flags = personas.map((c) => `${columnSql(c).str} = 'true'`);
+    segment =
+      personas.length > 0
+        ? `arrayJoin(arrayFilter((n, on) -> on, {personas:Array(String)}, [${flags.join(', ')}]))`
+        : 'arrayJoin(CAST([] AS Array(String)))';
+  } else {
+    const x = col(dimension === 'lifecycle' ? 'lifecycle.stage' : 'wealth.tier');
+    segment = `arrayJoin(if(${x.present}, [${x.str}], CAST([] AS Array(String))))`;
+  }
   const rows = await an.query<{ segment: string; customers: number; aum: number }>(
-    `SELECT s.segment AS segment, toUInt32(count()) AS customers, toFloat64(sum(ifNull(a.aum, 0))) AS aum
-       FROM (${segmentSql}) AS s
-       LEFT JOIN (SELECT customer_id, value_num AS aum FROM tag_values
-                   WHERE as_of = {as_of:Date} AND tag_id = 'value.aum') AS a ON a.customer_id = s.customer_id
-      WHERE ${f.sql}
+    `SELECT segment, toUInt32(count()) AS customers, toFloat64(sum(aum)) AS aum FROM (
+       SELECT ${segment} AS segment, ifNull(${col('value.aum').num}, 0) AS aum
+         FROM ${SNAPSHOT_TABLE} WHERE as_of = {as_of:Date} AND ${f.sql})
       GROUP BY segment ORDER BY customers DESC`,
-    { as_of: asOf, tag: dimension === 'lifecycle' ? 'lifecycle.stage' : 'wealth.tier', ...f.params },
+    params,
   );
   return rows.map((r) => ({ segment: r.segment, customers: Number(r.customers), aumFen: Number(r.aum) }));
 }
@@ -57,16 +75,18 @@ export async function segments(
 /** Counts behind the activation, first-swipe and churn rates, and the scope's size and AUM. */
 export async function rateCounts(an: AnalyticsDb, asOf: string, scope: DashboardScope) {
   const f = scopeFilter(scope);
+  const { col } = await tagReader(an, asOf);
+  const stage = col('lifecycle.stage');
   const rows = await an.query<Record<string, number>>(
     `SELECT
-       toUInt32(countIf(tag_id = 'card.mob_stage')) AS card_holders,
-       toUInt32(countIf(tag_id = 'card.activated' AND value_str = 'true')) AS activated,
-       toUInt32(countIf(tag_id = 'card.first_swipe_done' AND value_str = 'true')) AS first_swiped,
-       toUInt32(countIf(tag_id = 'lifecycle.stage' AND value_str = 'churned')) AS churned,
-       toUInt32(countIf(tag_id = 'lifecycle.stage' AND value_str != 'potential')) AS onboarded,
-       toUInt32(countIf(tag_id = 'lifecycle.stage')) AS customers,
-       toFloat64(sumIf(ifNull(value_num, 0), tag_id = 'value.aum')) AS aum
-     FROM tag_values WHERE as_of = {as_of:Date} AND ${f.sql}`,
+       toUInt32(countIf(${col('card.mob_stage').present})) AS card_holders,
+       toUInt32(countIf(${col('card.activated').present} AND ${col('card.activated').str} = 'true')) AS activated,
+       toUInt32(countIf(${col('card.first_swipe_done').present} AND ${col('card.first_swipe_done').str} = 'true')) AS first_swiped,
+       toUInt32(countIf(${stage.present} AND ${stage.str} = 'churned')) AS churned,
+       toUInt32(countIf(${stage.present} AND ${stage.str} != 'potential')) AS onboarded,
+       toUInt32(countIf(${stage.present})) AS customers,
+       toFloat64(sum(ifNull(${col('value.aum').num}, 0))) AS aum
+     FROM ${SNAPSHOT_TABLE} WHERE as_of = {as_of:Date} AND ${f.sql}`,
     { as_of: asOf, ...f.params },
   );
   const r = rows[0] ?? {};

@@ -1,20 +1,23 @@
 /** SQL of the bank models (bound parameters only): tag matrices, label facts, scores, registry and monitoring. */
+import { columnSql, SNAPSHOT_TABLE } from '@lingxi/core/tags/snapshot';
 import type { AnalyticsDb } from '../../db/analytics.ts';
 import type { OperationalDb, OperationalQueryable } from '../../db/operational.ts';
+import { snapshotColumns } from '../tags/tags.repo.ts';
 
 // ------------------------------------------------------------------------------------------------ analytics: tags
 
 export async function snapshotRows(an: AnalyticsDb, asOf: string): Promise<number> {
-  const r = await an.query<{ n: number }>('SELECT toUInt32(count()) AS n FROM tag_values WHERE as_of = {d:Date}', {
-    d: asOf,
-  });
+  const r = await an.query<{ n: number }>(
+    `SELECT toUInt32(count()) AS n FROM ${SNAPSHOT_TABLE} WHERE as_of = {d:Date}`,
+    { d: asOf },
+  );
   return Number(r[0]?.n ?? 0);
 }
 
 /** The newest tag snapshot date, else the newest month-end holdings snapshot; null for an empty bank. */
 export async function latestDataDate(an: AnalyticsDb): Promise<string | null> {
   const t = await an.query<{ d: string; n: number }>(
-    'SELECT toString(max(as_of)) AS d, toUInt32(count()) AS n FROM tag_values',
+    `SELECT toString(max(as_of)) AS d, toUInt32(count()) AS n FROM ${SNAPSHOT_TABLE}`,
   );
   if (t[0] && Number(t[0].n) > 0) return t[0].d;
   const h = await an.query<{ d: string; n: number }>(
@@ -30,28 +33,37 @@ export interface TagColumnRows {
   strs?: string[];
 }
 
-/** Numeric tags as (ids, values) per tag; nulls are not stored by the tag factory. */
-export async function numericTagColumns(an: AnalyticsDb, asOf: string, tags: string[]): Promise<TagColumnRows[]> {
+/** The customers with a value and those values, per tag, read from the snapshot's columns. */
+async function tagColumns(an: AnalyticsDb, asOf: string, tags: string[], as: 'num' | 'str'): Promise<TagColumnRows[]> {
   if (tags.length === 0) return [];
-  return an.query<TagColumnRows>(
-    `SELECT tag_id, groupArray(customer_id) AS ids, groupArray(assumeNotNull(value_num)) AS nums
-       FROM tag_values
-      WHERE as_of = {d:Date} AND tag_id IN {tags:Array(String)} AND value_num IS NOT NULL
-      GROUP BY tag_id`,
-    { d: asOf, tags },
+  const columns = (await snapshotColumns(an, asOf)).filter((c) => tags.includes(c.tagId));
+  if (columns.length === 0) return [];
+  const selects = columns.map((c, k) => {
+    const x = columnSql(c);
+    const v = as === 'num' ? `assumeNotNull(${x.num})` : x.str;
+    return `groupArrayIf(customer_id, ${x.present}) AS i${k}, groupArrayIf(${v}, ${x.present}) AS v${k}`;
+  });
+  const [row] = await an.query<Record<string, unknown[]>>(
+    `SELECT ${selects.join(', ')} FROM ${SNAPSHOT_TABLE} WHERE as_of = {d:Date}`,
+    { d: asOf },
   );
+  if (!row) return [];
+  return columns.map((c, k) => {
+    const ids = (row[`i${k}`] ?? []).map(Number);
+    return as === 'num'
+      ? { tag_id: c.tagId, ids, nums: (row[`v${k}`] ?? []).map(Number) }
+      : { tag_id: c.tagId, ids, strs: (row[`v${k}`] ?? []).map(String) };
+  });
+}
+
+/** Numeric (and date) tags as (ids, values) per tag; customers without a value are left out. */
+export async function numericTagColumns(an: AnalyticsDb, asOf: string, tags: string[]): Promise<TagColumnRows[]> {
+  return tagColumns(an, asOf, tags, 'num');
 }
 
 /** Boolean, enum and set tags as (ids, value strings) per tag. */
 export async function stringTagColumns(an: AnalyticsDb, asOf: string, tags: string[]): Promise<TagColumnRows[]> {
-  if (tags.length === 0) return [];
-  return an.query<TagColumnRows>(
-    `SELECT tag_id, groupArray(customer_id) AS ids, groupArray(value_str) AS strs
-       FROM tag_values
-      WHERE as_of = {d:Date} AND tag_id IN {tags:Array(String)}
-      GROUP BY tag_id`,
-    { d: asOf, tags },
-  );
+  return tagColumns(an, asOf, tags, 'str');
 }
 
 // ------------------------------------------------------------------------------------------------ analytics: labels

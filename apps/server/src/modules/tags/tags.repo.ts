@@ -1,6 +1,15 @@
 /** All SQL of the tag factory (bound parameters only; identifiers come from the compiler or are validated here). */
 import type { TagDefinition } from '@lingxi/core/tags/dsl';
+import {
+  columnSql,
+  SNAPSHOT_TABLE,
+  type SnapshotColumn,
+  snapshotColumnType,
+  snapshotIdent,
+} from '@lingxi/core/tags/snapshot';
+import { z } from 'zod';
 import type { AnalyticsDb, ChParams } from '../../db/analytics.ts';
+import { toClusterStatements } from '../../db/ch-cluster.ts';
 import type { OperationalQueryable } from '../../db/operational.ts';
 
 const identRe = /^[a-z_][a-z0-9_]*$/;
@@ -60,8 +69,67 @@ export async function dropStage(an: AnalyticsDb, table: string): Promise<void> {
   await an.command(`DROP TABLE IF EXISTS ${ident(table)}`);
 }
 
+/** Drops a snapshot date (its rows and its column map). */
 export async function dropSnapshot(an: AnalyticsDb, asOf: string): Promise<void> {
-  await an.command('ALTER TABLE tag_values DROP PARTITION {as_of:Date}', { as_of: asOf });
+  await an.command(`ALTER TABLE ${SNAPSHOT_TABLE} DROP PARTITION {as_of:Date}`, { as_of: asOf });
+  await an.command('DELETE FROM tag_snapshot_columns WHERE as_of = {as_of:Date}', { as_of: asOf });
+}
+
+/** Adds the columns of tag versions the snapshot table does not have yet. */
+export async function ensureSnapshotColumns(an: AnalyticsDb, columns: readonly SnapshotColumn[]): Promise<void> {
+  const have = new Set(
+    (
+      await an.query<{ name: string }>(
+        'SELECT name FROM system.columns WHERE database = currentDatabase() AND table = {t:String}',
+        { t: an.cluster ? `${SNAPSHOT_TABLE}_local` : SNAPSHOT_TABLE },
+      )
+    ).map((r) => r.name),
+  );
+  const missing = columns.filter((c) => !have.has(c.column));
+  if (missing.length === 0) return;
+  const adds = missing
+    .map((c) => `ADD COLUMN IF NOT EXISTS ${snapshotIdent(c.column)} ${snapshotColumnType[c.valueType]}`)
+    .join(', ');
+  const stmt = `ALTER TABLE ${SNAPSHOT_TABLE} ${adds}`;
+  for (const s of an.cluster ? toClusterStatements(stmt, an.cluster) : [stmt]) await an.command(s);
+}
+
+/** Records the column map of a snapshot (replacing any earlier one of the same date). */
+export async function writeSnapshotColumns(
+  an: AnalyticsDb,
+  asOf: string,
+  runId: string,
+  columns: readonly SnapshotColumn[],
+): Promise<void> {
+  await an.command('DELETE FROM tag_snapshot_columns WHERE as_of = {as_of:Date}', { as_of: asOf });
+  await an.insert(
+    'tag_snapshot_columns',
+    columns.map((c) => ({
+      as_of: asOf,
+      tag_id: c.tagId,
+      version: c.version,
+      column_name: c.column,
+      value_type: c.valueType,
+      run_id: runId,
+    })),
+  );
+}
+
+const valueTypeSchema = z.enum(['boolean', 'enum', 'number', 'date', 'set']);
+
+/** The column map of a snapshot date (empty when there is no such snapshot). */
+export async function snapshotColumns(an: AnalyticsDb, asOf: string): Promise<SnapshotColumn[]> {
+  const rows = await an.query<{ tag_id: string; version: number; column_name: string; value_type: string }>(
+    `SELECT tag_id, version, column_name, value_type FROM tag_snapshot_columns
+      WHERE as_of = {as_of:Date} ORDER BY tag_id`,
+    { as_of: asOf },
+  );
+  return rows.map((r) => ({
+    tagId: r.tag_id,
+    version: Number(r.version),
+    column: snapshotIdent(r.column_name),
+    valueType: valueTypeSchema.parse(r.value_type),
+  }));
 }
 
 /** Tags customers deleted in the preference centre (rule P4), grouped by tag. */
@@ -72,17 +140,20 @@ export async function tagOptouts(db: OperationalQueryable): Promise<Map<string, 
   return new Map(rows.map((r) => [r.tag_id, r.ids]));
 }
 
-/** Removes the values of one tag for some customers from a snapshot. */
-export async function deleteTagValues(
+/** Removes the value of one tag column for some customers from a snapshot (a synchronous mutation). */
+export async function clearTagValues(
   an: AnalyticsDb,
   asOf: string,
-  tagId: string,
+  column: Pick<SnapshotColumn, 'column' | 'valueType'>,
   ids: readonly number[],
 ): Promise<void> {
   if (ids.length === 0) return;
+  const col = snapshotIdent(column.column);
+  const empty = column.valueType === 'set' ? '[]' : 'NULL';
   await an.command(
-    'DELETE FROM tag_values WHERE as_of = {as_of:Date} AND tag_id = {tag:String} AND customer_id IN {ids:Array(UInt32)}',
-    { as_of: asOf, tag: tagId, ids: [...ids] },
+    `ALTER TABLE ${SNAPSHOT_TABLE} UPDATE ${col} = ${empty}
+      WHERE as_of = {as_of:Date} AND customer_id IN {ids:Array(UInt32)} SETTINGS mutations_sync = 2`,
+    { as_of: asOf, ids: [...ids] },
   );
 }
 
@@ -94,7 +165,8 @@ export async function runStatement(an: AnalyticsDb, sql: string, params: ChParam
 export async function snapshotDates(an: AnalyticsDb): Promise<string[]> {
   const rows = await an.query<{ as_of: string }>(
     `SELECT DISTINCT toString(toDate(partition)) AS as_of FROM system.parts
-      WHERE database = currentDatabase() AND table = 'tag_values' AND active ORDER BY as_of DESC`,
+      WHERE database = currentDatabase() AND table = {t:String} AND active ORDER BY as_of DESC`,
+    { t: an.cluster ? `${SNAPSHOT_TABLE}_local` : SNAPSHOT_TABLE },
   );
   return rows.map((r) => r.as_of);
 }
@@ -105,55 +177,92 @@ export async function dropSnapshotsBefore(an: AnalyticsDb, cutoff: string): Prom
   return old;
 }
 
-export interface TagCountRow {
-  tag_id: string;
-  version: number;
-  non_null: number;
-}
-
-export async function tagCounts(an: AnalyticsDb, asOf: string): Promise<TagCountRow[]> {
-  return an.query<TagCountRow>(
-    `SELECT tag_id, toUInt32(any(version)) AS version, toUInt32(count()) AS non_null
-       FROM tag_values WHERE as_of = {as_of:Date} GROUP BY tag_id`,
-    { as_of: asOf },
-  );
-}
-
-export async function topValues(
+/** Customers in a snapshot and, per column, how many have a value (exact). */
+export async function snapshotCoverage(
   an: AnalyticsDb,
   asOf: string,
-  tags: string[],
-  setTags: string[],
-): Promise<{ tag_id: string; value: string; count: number }[]> {
-  if (tags.length === 0 && setTags.length === 0) return [];
-  return an.query(
-    `SELECT tag_id, value, toUInt32(count()) AS count FROM (
-        SELECT tag_id, if(has({sets:Array(String)}, tag_id), arrayJoin(splitByChar(',', value_str)), value_str) AS value
-          FROM tag_values WHERE as_of = {as_of:Date} AND tag_id IN {tags:Array(String)})
-      GROUP BY tag_id, value ORDER BY tag_id, count DESC, value LIMIT 20 BY tag_id`,
-    { as_of: asOf, tags: [...tags, ...setTags], sets: setTags },
+  columns: readonly SnapshotColumn[],
+): Promise<{ customers: number; nonNull: Map<string, number> }> {
+  const [row] = await an.query<Record<string, number>>(
+    `SELECT toUInt32(count()) AS customers, ${columns.map((c, k) => `toUInt32(countIf(${columnSql(c).present})) AS n${k}`).join(', ')}
+       FROM ${SNAPSHOT_TABLE} WHERE as_of = {as_of:Date}`,
+    { as_of: asOf },
   );
+  return {
+    customers: Number(row?.customers ?? 0),
+    nonNull: new Map(columns.map((c, k) => [c.column, Number(row?.[`n${k}`] ?? 0)])),
+  };
 }
 
-export interface NumericSummary {
-  tag_id: string;
-  min: number;
-  max: number;
-  mean: number;
-  quantiles: number[];
-  histogram: [number, number, number][];
+export interface ColumnDistribution {
+  column: string;
+  /** Customers with a value among those read. */
+  seen: number;
+  /** Value → customers (enum, boolean, set tags). */
+  values?: [string, number][];
+  numeric?: {
+    min: number;
+    max: number;
+    mean: number;
+    quantiles: number[];
+    histogram: [number, number, number][];
+  };
 }
 
-export async function numericSummaries(an: AnalyticsDb, asOf: string, tags: string[]): Promise<NumericSummary[]> {
-  if (tags.length === 0) return [];
-  return an.query<NumericSummary>(
-    `SELECT tag_id, min(value_num) AS min, max(value_num) AS max, avg(value_num) AS mean,
-            quantilesExact(0.01, 0.1, 0.25, 0.5, 0.75, 0.9, 0.99)(assumeNotNull(value_num)) AS quantiles,
-            histogram(10)(assumeNotNull(value_num)) AS histogram
-       FROM tag_values WHERE as_of = {as_of:Date} AND tag_id IN {tags:Array(String)} AND isNotNull(value_num)
-      GROUP BY tag_id`,
-    { as_of: asOf, tags },
-  );
+/**
+ * Distribution of snapshot columns: counts per value for text tags; min/max/mean, quantiles and a 10-bin histogram
+ * for numbers and dates. With `sampleEvery` > 1 only customers whose id hashes to 0 modulo it are read (a fixed
+ * pseudo-random sample, the same for every column and every run). A few columns per query keep memory small.
+ */
+export async function snapshotDistributions(
+  an: AnalyticsDb,
+  asOf: string,
+  columns: readonly SnapshotColumn[],
+  sampleEvery: number,
+): Promise<ColumnDistribution[]> {
+  const out: ColumnDistribution[] = [];
+  const chunk = 32;
+  const sample = sampleEvery > 1 ? ' AND cityHash64(customer_id) % {every:UInt32} = 0' : '';
+  for (let i = 0; i < columns.length; i += chunk) {
+    const part = columns.slice(i, i + chunk);
+    const selects = part.map((c, k) => {
+      const x = columnSql(c);
+      const base = `toUInt32(countIf(${x.present})) AS n${k}`;
+      if (c.valueType === 'number' || c.valueType === 'date') {
+        const v = `assumeNotNull(${x.num})`;
+        return `${base}, minIf(${v}, ${x.present}) AS lo${k}, maxIf(${v}, ${x.present}) AS hi${k},
+          avgIf(${v}, ${x.present}) AS mean${k},
+          quantilesExactIf(0.01, 0.1, 0.25, 0.5, 0.75, 0.9, 0.99)(${v}, ${x.present}) AS q${k},
+          histogramIf(10)(${v}, ${x.present}) AS h${k}`;
+      }
+      const keys = c.valueType === 'set' ? `CAST(${snapshotIdent(c.column)} AS Array(String))` : `[${x.str}]`;
+      return `${base}, sumMapIf(${keys}, arrayResize([toUInt64(1)], length(${keys}), toUInt64(1)), ${x.present}) AS m${k}`;
+    });
+    const [row] = await an.query<Record<string, unknown>>(
+      `SELECT ${selects.join(', ')} FROM ${SNAPSHOT_TABLE} WHERE as_of = {as_of:Date}${sample}`,
+      { as_of: asOf, every: sampleEvery },
+    );
+    if (!row) continue;
+    part.forEach((c, k) => {
+      const s: ColumnDistribution = { column: c.column, seen: Number(row[`n${k}`]) };
+      if (c.valueType === 'number' || c.valueType === 'date') {
+        if (s.seen > 0)
+          s.numeric = {
+            min: Number(row[`lo${k}`]),
+            max: Number(row[`hi${k}`]),
+            mean: Number(row[`mean${k}`]),
+            quantiles: (row[`q${k}`] as unknown[]).map(Number),
+            histogram: (row[`h${k}`] as unknown[][]).map((b) => [Number(b[0]), Number(b[1]), Number(b[2])]),
+          };
+      } else {
+        const m = row[`m${k}`] as [string[], (string | number)[]] | undefined;
+        const [keys = [], counts = []] = m ?? [];
+        s.values = keys.map((v, j) => [v, Number(counts[j])]);
+      }
+      out.push(s);
+    });
+  }
+  return out;
 }
 
 export interface RefreshStatRow {
@@ -186,44 +295,52 @@ export async function latestStats(an: AnalyticsDb, asOf?: string): Promise<Refre
   return rows.map(({ snapshot, refreshed, ...r }) => ({ ...r, as_of: snapshot, refreshed_at: refreshed }));
 }
 
-export async function customerTagValues(
+/** The values of the given columns for some customers (one row per customer, columns by name). */
+export async function customerSnapshotRows(
   an: AnalyticsDb,
   asOf: string,
   customerIds: number[],
-): Promise<{ tag_id: string; version: number; value_str: string; value_num: number | null }[]> {
+  columns: readonly SnapshotColumn[],
+): Promise<Record<string, unknown>[]> {
+  if (columns.length === 0 || customerIds.length === 0) return [];
   return an.query(
-    `SELECT tag_id, version, value_str, value_num FROM tag_values
-      WHERE as_of = {as_of:Date} AND customer_id IN {ids:Array(UInt32)} ORDER BY tag_id, customer_id`,
+    `SELECT customer_id, ${columns.map((c) => snapshotIdent(c.column)).join(', ')} FROM ${SNAPSHOT_TABLE}
+      WHERE as_of = {as_of:Date} AND customer_id IN {ids:Array(UInt32)} ORDER BY customer_id`,
     { as_of: asOf, ids: customerIds },
   );
 }
 
 // ---------------------------------------------------------------- index loading
 
-/** Sorted ids of every value of the given tags, delta-encoded to keep the transfer small. */
+/** Sorted ids of every value of a text tag, delta-encoded to keep the transfer small. */
 export async function loadValueSets(
   an: AnalyticsDb,
   asOf: string,
-  tag: string,
+  column: SnapshotColumn,
 ): Promise<{ value: string; first: number; deltas: number[] }[]> {
+  const x = columnSql(column);
+  const col = snapshotIdent(column.column);
+  const value = column.valueType === 'set' ? `arrayJoin(CAST(${col} AS Array(String)))` : x.str;
   return an.query(
     `SELECT value, ids[1] AS first, arrayPopFront(arrayDifference(ids)) AS deltas FROM (
-        SELECT value_str AS value, arraySort(groupArray(customer_id)) AS ids
-          FROM tag_values WHERE as_of = {as_of:Date} AND tag_id = {tag:String} GROUP BY value_str)`,
-    { as_of: asOf, tag },
+        SELECT ${value} AS value, arraySort(groupArray(customer_id)) AS ids
+          FROM ${SNAPSHOT_TABLE} WHERE as_of = {as_of:Date} AND ${x.present} GROUP BY value)`,
+    { as_of: asOf },
   );
 }
 
+/** Ids and values of a numeric or date tag, ordered by value then id. */
 export async function loadNumeric(
   an: AnalyticsDb,
   asOf: string,
-  tag: string,
+  column: SnapshotColumn,
 ): Promise<{ ids: number[]; values: number[] }> {
+  const x = columnSql(column);
   const rows = await an.query<{ ids: number[]; values: number[] }>(
     `SELECT groupArray(customer_id) AS ids, groupArray(v) AS values FROM (
-        SELECT customer_id, assumeNotNull(value_num) AS v FROM tag_values
-         WHERE as_of = {as_of:Date} AND tag_id = {tag:String} AND isNotNull(value_num) ORDER BY v, customer_id)`,
-    { as_of: asOf, tag },
+        SELECT customer_id, assumeNotNull(${x.num}) AS v FROM ${SNAPSHOT_TABLE}
+         WHERE as_of = {as_of:Date} AND ${x.present} ORDER BY v, customer_id)`,
+    { as_of: asOf },
   );
   return rows[0] ?? { ids: [], values: [] };
 }

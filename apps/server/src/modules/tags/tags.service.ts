@@ -1,14 +1,15 @@
 /**
  * Tag refresh: compiles the catalogue, versions the definitions (content hash in the operational store), runs one
- * aggregate query per source into stage tables and one combine query into the long `tag_values` table (a partition
- * per snapshot date), records per-tag coverage / distribution / duration, applies retention, and swaps in a new
- * in-process tag index.
+ * aggregate query per source into stage tables and one combine query into the wide `tag_snapshot` table (a row per
+ * customer, a column per tag version, a partition per snapshot date), records per-tag coverage / distribution /
+ * duration, applies retention, and swaps in a new in-process tag index.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { standardCatalogue, universeTagId } from '@lingxi/core/tags/catalogue/catalogue';
 import { type CompiledCatalogue, compileCatalogue } from '@lingxi/core/tags/compiler';
 import { isBehaviouralTag, type TagDefinition } from '@lingxi/core/tags/dsl';
 import type { SourceName } from '@lingxi/core/tags/registry';
+import type { SnapshotColumn } from '@lingxi/core/tags/snapshot';
 import { Cron } from 'croner';
 import type { AppContext } from '../../app-context.ts';
 import type { AnalyticsDb } from '../../db/analytics.ts';
@@ -153,6 +154,7 @@ export async function refreshTags(
     const sources: RefreshResult['sources'] = [];
     const sourceMs = new Map<string, number>();
     let combineMs = 0;
+    let columns: SnapshotColumn[] = [];
     try {
       for (const q of cat.compiled.sourceQueries) {
         const table = `tag_stage_${runId}_${q.source}`;
@@ -163,18 +165,20 @@ export async function refreshTags(
         sources.push({ source: q.source, tags: q.columns.length, ms: Math.round(ms) });
         for (const c of q.columns) sourceMs.set(c.tagId, ms);
       }
-      await repo.dropSnapshot(an, asOf);
       const c0 = performance.now();
-      const ins = cat.compiled.insert(stages, versions);
-      await repo.runStatement(an, ins.sql, { ...ins.params, as_of: asOf });
       // P4: tags a customer deleted in the preference centre are never stored for them again
-      for (const [tagId, ids] of await repo.tagOptouts(ctx.stores.op)) await repo.deleteTagValues(an, asOf, tagId, ids);
+      const plan = cat.compiled.snapshot(stages, versions, await repo.tagOptouts(ctx.stores.op));
+      columns = plan.columns;
+      await repo.ensureSnapshotColumns(an, columns);
+      await repo.dropSnapshot(an, asOf);
+      await repo.runStatement(an, plan.insert.sql, { ...plan.insert.params, as_of: asOf });
+      await repo.writeSnapshotColumns(an, asOf, runId, columns);
       combineMs = performance.now() - c0;
     } finally {
       for (const table of Object.values(stages)) await repo.dropStage(an, table);
     }
     const st0 = performance.now();
-    const { rows, customers } = await recordStats(an, cat, asOf, runId, versions, sourceMs, combineMs);
+    const { rows, customers } = await recordStats(an, asOf, runId, columns, sourceMs, combineMs);
     const statsMs = performance.now() - st0;
     const cutoff = addDays(asOf, -ctx.config.tagSnapshotRetentionDays);
     const droppedSnapshots = await repo.dropSnapshotsBefore(an, cutoff);
@@ -208,31 +212,33 @@ export async function refreshTags(
   });
 }
 
+/** Snapshots larger than this have their distributions computed on a fixed sample of about this many customers. */
+export const STATS_SAMPLE_CUSTOMERS = 100_000;
+
 async function recordStats(
   an: AnalyticsDb,
-  cat: LoadedCatalogue,
   asOf: string,
   runId: string,
-  versions: Map<string, number>,
+  columns: readonly SnapshotColumn[],
   sourceMs: Map<string, number>,
   combineMs: number,
 ): Promise<{ rows: number; customers: number }> {
-  const counts = new Map((await repo.tagCounts(an, asOf)).map((r) => [r.tag_id, Number(r.non_null)]));
-  const customers = counts.get(universeTagId) ?? 0;
-  const byType = (...types: string[]) => cat.defs.filter((d) => types.includes(d.value_type)).map((d) => d.id);
-  const tops = await repo.topValues(an, asOf, byType('enum', 'boolean'), byType('set'));
-  const nums = await repo.numericSummaries(an, asOf, byType('number', 'date'));
-  const topBy = new Map<string, { value: string; count: number }[]>();
-  for (const r of tops) {
-    const list = topBy.get(r.tag_id) ?? [];
-    list.push({ value: r.value, count: Number(r.count) });
-    topBy.set(r.tag_id, list);
-  }
-  const numBy = new Map(nums.map((n) => [n.tag_id, n]));
+  const coverage = await repo.snapshotCoverage(an, asOf, columns);
+  // Coverage is exact. Value distributions describe the shape of a tag; on a large bank they are read from a fixed
+  // pseudo-random sample (the same customers every run) and value and bin counts are scaled to the exact coverage.
+  const every = Math.max(1, Math.round(coverage.customers / STATS_SAMPLE_CUSTOMERS));
+  const dists = new Map((await repo.snapshotDistributions(an, asOf, columns, every)).map((d) => [d.column, d]));
+  const universe = columns.find((c) => c.tagId === universeTagId);
+  const customers = (universe && coverage.nonNull.get(universe.column)) ?? 0;
   const refreshedAt = new Date().toISOString().replace('T', ' ').replace('Z', '');
-  const rows: repo.RefreshStatRow[] = cat.defs.map((d) => {
-    const nonNull = counts.get(d.id) ?? 0;
-    const n = numBy.get(d.id);
+  let values = 0;
+  const rows: repo.RefreshStatRow[] = columns.map((c) => {
+    const nonNull = coverage.nonNull.get(c.column) ?? 0;
+    values += nonNull;
+    const d = dists.get(c.column);
+    const scale = every > 1 && d && d.seen > 0 ? nonNull / d.seen : 1;
+    const sample = every > 1 ? { sample: { every, customersWithValue: d?.seen ?? 0 } } : {};
+    const n = d?.numeric;
     const distribution = n
       ? {
           kind: 'numeric',
@@ -242,24 +248,32 @@ async function recordStats(
           quantiles: Object.fromEntries(
             ['p01', 'p10', 'p25', 'p50', 'p75', 'p90', 'p99'].map((k, i) => [k, n.quantiles[i]]),
           ),
-          histogram: n.histogram.map(([lo, hi, count]) => ({ lo, hi, count })),
+          histogram: n.histogram.map(([lo, hi, count]) => ({ lo, hi, count: Math.round(count * scale) })),
+          ...sample,
         }
-      : { kind: 'top', values: topBy.get(d.id) ?? [] };
+      : {
+          kind: 'top',
+          values: (d?.values ?? [])
+            .map(([value, count]) => ({ value, count: Math.round(count * scale) }))
+            .sort((a, b) => b.count - a.count || a.value.localeCompare(b.value))
+            .slice(0, 20),
+          ...sample,
+        };
     return {
       as_of: asOf,
-      tag_id: d.id,
-      version: versions.get(d.id) ?? d.version,
+      tag_id: c.tagId,
+      version: c.version,
       run_id: runId,
       refreshed_at: refreshedAt,
       total: customers,
       non_null: nonNull,
       coverage: customers > 0 ? nonNull / customers : 0,
       distribution: JSON.stringify(distribution),
-      duration_ms: Math.round(sourceMs.get(d.id) ?? combineMs),
+      duration_ms: Math.round(sourceMs.get(c.tagId) ?? combineMs),
     };
   });
   await repo.insertRefreshStats(an, rows);
-  return { rows: [...counts.values()].reduce((a, b) => a + b, 0), customers };
+  return { rows: values, customers };
 }
 
 // ---------------------------------------------------------------- index
@@ -272,20 +286,21 @@ export async function loadTagIndex(
 ): Promise<TagIndex | undefined> {
   const date = asOf ?? (await repo.snapshotDates(an))[0];
   if (!date) return undefined;
-  const counts = await repo.tagCounts(an, date);
-  if (counts.length === 0) return undefined;
-  const versions = new Map(counts.map((c) => [c.tag_id, Number(c.version)]));
-  const held = new Set(counts.map((c) => c.tag_id));
+  const columns = await repo.snapshotColumns(an, date);
+  if (columns.length === 0) return undefined;
+  const versions = new Map(columns.map((c) => [c.tagId, c.version]));
+  const byTag = new Map(columns.map((c) => [c.tagId, c]));
   const valueSets: { tag: string; value: string; ids: Uint32Array }[] = [];
   const numeric: { tag: string; ids: number[]; values: number[] }[] = [];
   for (const d of defs) {
-    if (!held.has(d.id)) continue;
-    if (d.value_type === 'number' || d.value_type === 'date') {
-      const { ids, values } = await repo.loadNumeric(an, date, d.id);
+    const col = byTag.get(d.id);
+    if (!col) continue;
+    if (col.valueType === 'number' || col.valueType === 'date') {
+      const { ids, values } = await repo.loadNumeric(an, date, col);
       numeric.push({ tag: d.id, ids, values });
       continue;
     }
-    for (const r of await repo.loadValueSets(an, date, d.id)) {
+    for (const r of await repo.loadValueSets(an, date, col)) {
       const ids = new Uint32Array(r.deltas.length + 1);
       let cur = Number(r.first);
       ids[0] = cur;
@@ -384,7 +399,11 @@ export async function applyTagOptouts(
   tagIds: readonly string[],
 ): Promise<void> {
   const asOf = (await repo.snapshotDates(ctx.stores.an))[0];
-  if (asOf) for (const tagId of tagIds) await repo.deleteTagValues(ctx.stores.an, asOf, tagId, [customerId]);
+  if (asOf) {
+    const columns = await repo.snapshotColumns(ctx.stores.an, asOf);
+    for (const c of columns)
+      if (tagIds.includes(c.tagId)) await repo.clearTagValues(ctx.stores.an, asOf, c, [customerId]);
+  }
   const ix = getTagIndexHolder(ctx).current;
   if (!ix) return;
   for (const tagId of tagIds) {
@@ -406,32 +425,33 @@ export async function customerTags(
 }> {
   const date = asOf ?? (await repo.snapshotDates(ctx.stores.an))[0];
   if (!date) return { asOf: null, tags: [] };
-  const byId = loadCatalogue(ctx.config.timezone).byId;
-  const rows = await repo.customerTagValues(ctx.stores.an, date, customerIds);
-  const seen = new Set<string>();
-  const tags = rows
-    .filter((r) => {
-      if (seen.has(r.tag_id)) return false;
-      seen.add(r.tag_id);
-      return true;
-    })
-    .map((r) => ({ tagId: r.tag_id, version: Number(r.version), value: decodeValue(byId.get(r.tag_id), r) }));
+  const columns = await repo.snapshotColumns(ctx.stores.an, date);
+  const rows = await repo.customerSnapshotRows(ctx.stores.an, date, customerIds, columns);
+  const tags: { tagId: string; version: number; value: string | number | boolean | string[] }[] = [];
+  for (const c of columns) {
+    // the customer's own value first, else the first merged id that has one (rows are ordered by id)
+    for (const r of rows) {
+      const value = decodeValue(c, r[c.column]);
+      if (value === undefined) continue;
+      tags.push({ tagId: c.tagId, version: c.version, value });
+      break;
+    }
+  }
   return { asOf: date, tags };
 }
 
-function decodeValue(
-  def: TagDefinition | undefined,
-  r: { value_str: string; value_num: number | null },
-): string | number | boolean | string[] {
-  switch (def?.value_type) {
+/** A snapshot cell as the API shows it; undefined for "no value". */
+function decodeValue(c: SnapshotColumn, v: unknown): string | number | boolean | string[] | undefined {
+  if (v === null || v === undefined) return undefined;
+  switch (c.valueType) {
     case 'boolean':
-      return r.value_str === 'true';
+      return Number(v) !== 0;
     case 'number':
-      return Number(r.value_num);
+      return Number(v);
     case 'set':
-      return r.value_str.split(',');
+      return Array.isArray(v) && v.length > 0 ? v.map(String) : undefined;
     default:
-      return r.value_str;
+      return String(v);
   }
 }
 
