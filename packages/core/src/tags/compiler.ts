@@ -750,7 +750,7 @@ export function compileCatalogue(defs: readonly TagDefinition[], opts: CompileOp
     const sql =
       `INSERT INTO ${SNAPSHOT_TABLE} (as_of, customer_id, ${columns.map((c) => c.column).join(', ')}) ` +
       `SELECT {as_of:Date} AS as_of, customer_id, ${values.join(', ')} FROM (${inner.sql}) ` +
-      'SETTINGS join_use_nulls = 1, max_insert_threads = 2';
+      "SETTINGS join_use_nulls = 1, join_algorithm = 'parallel_hash', max_insert_threads = 2";
     return { columns, insert: { sql, params: bag.params } };
   };
 

@@ -1,6 +1,6 @@
 /**
  * In-process tag index: roaring bitmaps (RoaringBitmap32 over dense customer ids) per enum / boolean / set value and,
- * for numeric and date tags, 32 equal-rank buckets over the sorted values. The sorted values and ids of every bucket
+ * for numeric and date tags, 128 equal-rank buckets over the sorted values. The sorted values and ids of every bucket
  * are kept, so a comparison whose boundary falls inside a bucket is resolved exactly: full buckets are OR-ed as
  * bitmaps, the boundary bucket contributes exactly the ids on the right side of the boundary.
  *
@@ -20,7 +20,7 @@ import type { AppContext } from '../../app-context.ts';
 export type Bitmap = InstanceType<typeof roaring.RoaringBitmap32>;
 const { RoaringBitmap32 } = roaring;
 
-export const NUMERIC_BUCKETS = 32;
+export const NUMERIC_BUCKETS = 128;
 
 /** A bitmap of the given ids (any order). */
 export function bitmapOf(ids: ArrayLike<number>): Bitmap {
@@ -97,8 +97,20 @@ function lowerBound(values: Float64Array, x: number, strict: boolean): number {
   return lo;
 }
 
-/** Customers with ranks in [a, b): whole buckets as bitmaps, boundary buckets from the exact sorted ids. */
+/**
+ * Customers with ranks in [a, b): whole buckets as bitmaps, boundary buckets from the exact sorted ids. A range wider
+ * than half the tag is built as its complement within the tag (fewer ids to touch), the same set.
+ */
 export function rankRange(ix: NumericIndex, a: number, b: number): Bitmap {
+  const n = ix.values.length;
+  if (b - a > n / 2 && b > a) {
+    const outside = RoaringBitmap32.orMany([rankRangeDirect(ix, 0, a), rankRangeDirect(ix, b, n)]);
+    return RoaringBitmap32.andNot(ix.present, outside);
+  }
+  return rankRangeDirect(ix, a, b);
+}
+
+function rankRangeDirect(ix: NumericIndex, a: number, b: number): Bitmap {
   const whole: Bitmap[] = [];
   const out = new RoaringBitmap32();
   if (b <= a) return out;

@@ -1,10 +1,11 @@
 import { standardCatalogue } from '@lingxi/core/tags/catalogue/catalogue';
 import { validateTagDefinitions } from '@lingxi/core/tags/dsl';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import type { AppContext } from '../../app-context.ts';
 import { getTagIndexHolder } from './tag-index.ts';
 import { FIXTURE_CUSTOMERS as C, FIXTURE_AS_OF, loadTagFixture } from './tags.fixture.ts';
-import { customerTags, listTags, refreshTags, tagDetail } from './tags.service.ts';
+import { customerTags, histogramFromPercentiles, listTags, refreshTags, tagDetail } from './tags.service.ts';
 import { openTestContext } from './tags.test-context.ts';
 
 describe('tag refresh on chDB (fixture bank)', () => {
@@ -89,6 +90,18 @@ describe('tag refresh on chDB (fixture bank)', () => {
     expect(stage?.coverage).toBe(1);
     expect(stage?.total).toBe(47);
     expect(stage?.distribution).toMatchObject({ kind: 'top' });
+    // exact value counts: they add up to the customers and match the stored values
+    const top = z.object({ values: z.array(z.object({ value: z.string(), count: z.number() })) });
+    const stageValues = top.parse(stage?.distribution).values;
+    expect(stageValues.reduce((a, v) => a + v.count, 0)).toBe(47);
+    const stages = await Promise.all(
+      Object.values(C).map(async (id) =>
+        (await customerTags(ctx, [id])).tags.find((t) => t.tagId === 'lifecycle.stage'),
+      ),
+    );
+    expect(stageValues.find((v) => v.value === 'churned')?.count).toBeGreaterThanOrEqual(
+      stages.filter((t) => t?.value === 'churned').length,
+    );
     const mob = tags.find((t) => t.definition.id === 'card.mob_stage');
     expect(mob?.nonNull).toBe(2);
     const aum = await tagDetail(ctx, 'value.aum');
@@ -98,6 +111,24 @@ describe('tag refresh on chDB (fixture bank)', () => {
     const ix = getTagIndexHolder(ctx).current;
     expect(ix?.asOf).toBe(FIXTURE_AS_OF);
     expect(ix?.universe().size).toBe(47);
+  });
+
+  it('reads distributions from a fixed sample on a large bank; coverage stays exact', async () => {
+    await refreshTags(ctx, { asOf: FIXTURE_AS_OF, statsSampleCustomers: 10, rebuildIndex: false });
+    const { tags } = await listTags(ctx);
+    const stage = tags.find((t) => t.definition.id === 'lifecycle.stage');
+    expect(stage?.nonNull).toBe(47);
+    const dist = z
+      .object({
+        sample: z.object({ every: z.number(), customersWithValue: z.number() }),
+        values: z.array(z.object({ count: z.number() })),
+      })
+      .parse(stage?.distribution);
+    expect(dist.sample.every).toBe(5);
+    expect(dist.sample.customersWithValue).toBeLessThan(47);
+    // counts scaled to the exact coverage
+    expect(Math.abs(dist.values.reduce((a, v) => a + v.count, 0) - 47)).toBeLessThanOrEqual(dist.values.length);
+    await refreshTags(ctx, { asOf: FIXTURE_AS_OF });
   });
 
   it('versions a changed definition; the old snapshot stays readable with its version', async () => {
@@ -110,6 +141,7 @@ describe('tag refresh on chDB (fixture bank)', () => {
     const old = (await customerTags(ctx, [C.activeAffluent], FIXTURE_AS_OF)).tags.find((t) => t.tagId === 'value.aum');
     expect(now?.version).toBe(2);
     expect(old?.version).toBe(1);
+    expect(now?.value).toBe(old?.value);
     expect((await tagDetail(ctx, 'value.aum'))?.versions.map((v) => v.version)).toEqual([2, 1]);
     // An unchanged catalogue keeps its versions.
     const again = await refreshTags(ctx, {
@@ -125,5 +157,26 @@ describe('tag refresh on chDB (fixture bank)', () => {
     const r = await refreshTags(short, { asOf: '2026-05-05', rebuildIndex: false });
     expect(r.droppedSnapshots).toEqual(['2026-04-01', FIXTURE_AS_OF]);
     expect((await customerTags(ctx, [C.activeAffluent], FIXTURE_AS_OF)).tags).toEqual([]);
+  });
+});
+
+describe('histogram from percentiles', () => {
+  it('spreads a uniform distribution evenly and keeps the total', () => {
+    const p = Array.from({ length: 101 }, (_, i) => i);
+    const h = histogramFromPercentiles(p, 1000);
+    expect(h).toHaveLength(10);
+    expect(h.map((b) => b.count)).toEqual(Array(10).fill(100));
+    expect(h[0]).toMatchObject({ lo: 0, hi: 10 });
+    expect(h[9]?.hi).toBe(100);
+  });
+
+  it('puts a mass of equal values in one bin, and a constant in a single bin', () => {
+    // 60% zeros, the rest spread over 1…40
+    const p = Array.from({ length: 101 }, (_, i) => (i <= 60 ? 0 : i - 60));
+    const h = histogramFromPercentiles(p, 500);
+    expect(h[0]?.count).toBeGreaterThanOrEqual(300);
+    expect(h.reduce((a, b) => a + b.count, 0)).toBe(500);
+    expect(histogramFromPercentiles(Array(101).fill(7), 42)).toEqual([{ lo: 7, hi: 7, count: 42 }]);
+    expect(histogramFromPercentiles([], 0)).toEqual([]);
   });
 });

@@ -136,6 +136,8 @@ export interface RefreshOptions {
   definitions?: TagDefinition[] | undefined;
   /** Rebuild and swap the in-process index afterwards (default true). */
   rebuildIndex?: boolean | undefined;
+  /** Above this many customers, distributions are read from a fixed sample of about this size (default 100,000). */
+  statsSampleCustomers?: number | undefined;
 }
 
 export async function refreshTags(
@@ -178,7 +180,15 @@ export async function refreshTags(
       for (const table of Object.values(stages)) await repo.dropStage(an, table);
     }
     const st0 = performance.now();
-    const { rows, customers } = await recordStats(an, asOf, runId, columns, sourceMs, combineMs);
+    const { rows, customers } = await recordStats(
+      an,
+      asOf,
+      runId,
+      columns,
+      sourceMs,
+      combineMs,
+      opts.statsSampleCustomers,
+    );
     const statsMs = performance.now() - st0;
     const cutoff = addDays(asOf, -ctx.config.tagSnapshotRetentionDays);
     const droppedSnapshots = await repo.dropSnapshotsBefore(an, cutoff);
@@ -212,6 +222,40 @@ export async function refreshTags(
   });
 }
 
+/**
+ * Ten equal-width bins between the minimum and the maximum, counts from the empirical distribution function given by
+ * the 101 percentiles (linear between them), scaled to `total` customers: each bin is within 1% of `total` of the
+ * exact count, enough for a chart, and costs no second scan. A single value makes one bin.
+ */
+export function histogramFromPercentiles(
+  percentiles: readonly number[],
+  total: number,
+): { lo: number; hi: number; count: number }[] {
+  const lo = percentiles[0];
+  const hi = percentiles[percentiles.length - 1];
+  if (lo === undefined || hi === undefined || total === 0) return [];
+  if (hi <= lo) return [{ lo, hi, count: total }];
+  // share of customers with a value < x
+  const cdf = (x: number): number => {
+    if (x <= lo) return 0;
+    if (x >= hi) return 1;
+    let i = 0;
+    while (i + 1 < percentiles.length && (percentiles[i + 1] as number) < x) i++;
+    const a = percentiles[i] as number;
+    const b = percentiles[i + 1] as number;
+    const within = b > a ? (x - a) / (b - a) : 1;
+    return (i + within) / (percentiles.length - 1);
+  };
+  const width = (hi - lo) / 10;
+  const bins: { lo: number; hi: number; count: number }[] = [];
+  for (let k = 0; k < 10; k++) {
+    const a = lo + k * width;
+    const b = k === 9 ? hi : lo + (k + 1) * width;
+    bins.push({ lo: a, hi: b, count: Math.round((k === 9 ? 1 : cdf(b)) * total - cdf(a) * total) });
+  }
+  return bins;
+}
+
 /** Snapshots larger than this have their distributions computed on a fixed sample of about this many customers. */
 export const STATS_SAMPLE_CUSTOMERS = 100_000;
 
@@ -222,11 +266,12 @@ async function recordStats(
   columns: readonly SnapshotColumn[],
   sourceMs: Map<string, number>,
   combineMs: number,
+  sampleCustomers = STATS_SAMPLE_CUSTOMERS,
 ): Promise<{ rows: number; customers: number }> {
   const coverage = await repo.snapshotCoverage(an, asOf, columns);
   // Coverage is exact. Value distributions describe the shape of a tag; on a large bank they are read from a fixed
   // pseudo-random sample (the same customers every run) and value and bin counts are scaled to the exact coverage.
-  const every = Math.max(1, Math.round(coverage.customers / STATS_SAMPLE_CUSTOMERS));
+  const every = Math.max(1, Math.round(coverage.customers / Math.max(1, sampleCustomers)));
   const dists = new Map((await repo.snapshotDistributions(an, asOf, columns, every)).map((d) => [d.column, d]));
   const universe = columns.find((c) => c.tagId === universeTagId);
   const customers = (universe && coverage.nonNull.get(universe.column)) ?? 0;
@@ -246,9 +291,9 @@ async function recordStats(
           max: n.max,
           mean: n.mean,
           quantiles: Object.fromEntries(
-            ['p01', 'p10', 'p25', 'p50', 'p75', 'p90', 'p99'].map((k, i) => [k, n.quantiles[i]]),
+            ([1, 10, 25, 50, 75, 90, 99] as const).map((p) => [`p${String(p).padStart(2, '0')}`, n.percentiles[p]]),
           ),
-          histogram: n.histogram.map(([lo, hi, count]) => ({ lo, hi, count: Math.round(count * scale) })),
+          histogram: histogramFromPercentiles(n.percentiles, nonNull),
           ...sample,
         }
       : {
