@@ -15,7 +15,7 @@ describe('numeric tag index', () => {
     // 320 customers, 32 buckets of 10; value 5 spans buckets 0–6 exactly on boundaries and in the middle.
     const ids = Array.from({ length: 320 }, (_, i) => 1000 + ((i * 37) % 320));
     const values = ids.map((_, i) => (i < 65 ? 5 : i));
-    const ix = buildNumericIndex(ids, values);
+    const ix = buildNumericIndex(ids, values, 32);
     expect(ix.buckets).toHaveLength(32);
     // Bucket boundaries fall inside the run of 5s; every comparison must still be exact.
     for (const op of ['lt', 'lte', 'gt', 'gte', 'eq', 'ne'] as const) {
