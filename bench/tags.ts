@@ -233,7 +233,7 @@ async function main(): Promise<void> {
         customers: r.customers,
         transactions: Number(txns),
         tags: r.tags,
-        tag_values: r.rows,
+        non_null_values: r.rows,
         snapshot_layout: 'wide (one row per customer, one column per tag version)',
         load_s: loadS,
         refresh_s: refreshS,
