@@ -143,18 +143,19 @@ export async function tagOptouts(db: OperationalQueryable): Promise<Map<string, 
   return new Map(rows.map((r) => [r.tag_id, r.ids]));
 }
 
-/** Removes the value of one tag column for some customers from a snapshot (a synchronous mutation). */
+/** Removes the values of some tag columns for some customers from a snapshot (one synchronous mutation). */
 export async function clearTagValues(
   an: AnalyticsDb,
   asOf: string,
-  column: Pick<SnapshotColumn, 'column' | 'valueType'>,
+  columns: readonly Pick<SnapshotColumn, 'column' | 'valueType'>[],
   ids: readonly number[],
 ): Promise<void> {
-  if (ids.length === 0) return;
-  const col = snapshotIdent(column.column);
-  const empty = column.valueType === 'set' ? '[]' : 'NULL';
+  if (ids.length === 0 || columns.length === 0) return;
+  const assignments = columns
+    .map((c) => `${snapshotIdent(c.column)} = ${c.valueType === 'set' ? '[]' : 'NULL'}`)
+    .join(', ');
   await an.command(
-    `ALTER TABLE ${SNAPSHOT_TABLE} UPDATE ${col} = ${empty}
+    `ALTER TABLE ${SNAPSHOT_TABLE} UPDATE ${assignments}
       WHERE as_of = {as_of:Date} AND customer_id IN {ids:Array(UInt32)} SETTINGS mutations_sync = 2`,
     { as_of: asOf, ids: [...ids] },
   );

@@ -445,9 +445,8 @@ export async function applyTagOptouts(
 ): Promise<void> {
   const asOf = (await repo.snapshotDates(ctx.stores.an))[0];
   if (asOf) {
-    const columns = await repo.snapshotColumns(ctx.stores.an, asOf);
-    for (const c of columns)
-      if (tagIds.includes(c.tagId)) await repo.clearTagValues(ctx.stores.an, asOf, c, [customerId]);
+    const columns = (await repo.snapshotColumns(ctx.stores.an, asOf)).filter((c) => tagIds.includes(c.tagId));
+    await repo.clearTagValues(ctx.stores.an, asOf, columns, [customerId]);
   }
   const ix = getTagIndexHolder(ctx).current;
   if (!ix) return;
@@ -471,10 +470,13 @@ export async function customerTags(
   const date = asOf ?? (await repo.snapshotDates(ctx.stores.an))[0];
   if (!date) return { asOf: null, tags: [] };
   const columns = await repo.snapshotColumns(ctx.stores.an, date);
-  const rows = await repo.customerSnapshotRows(ctx.stores.an, date, customerIds, columns);
+  // in the order asked for: the customer's own value first, else the first merged id that has one
+  const rank = (r: Record<string, unknown>) => customerIds.indexOf(Number(r.customer_id));
+  const rows = (await repo.customerSnapshotRows(ctx.stores.an, date, customerIds, columns)).sort(
+    (a, b) => rank(a) - rank(b),
+  );
   const tags: { tagId: string; version: number; value: string | number | boolean | string[] }[] = [];
   for (const c of columns) {
-    // the customer's own value first, else the first merged id that has one (rows are ordered by id)
     for (const r of rows) {
       const value = decodeValue(c, r[c.column]);
       if (value === undefined) continue;
