@@ -343,7 +343,7 @@ export function compileAudienceSql(
       return l.op === 'eq' || l.op === 'in' ? `(${x.present} AND ${hit})` : `(${x.present} AND NOT ${hit})`;
     }
     if (l.kind === 'str') {
-      const hit = `has(${p(l.values, 'Array(String)')}, ${x.str})`;
+      const hit = `${x.str} IN ${p(l.values, 'Array(String)')}`;
       return l.op === 'eq' || l.op === 'in' ? `(${x.present} AND ${hit})` : `(${x.present} AND NOT ${hit})`;
     }
     const v = `assumeNotNull(${x.num})`;
@@ -352,8 +352,8 @@ export function compileAudienceSql(
     const cmp: Record<typeof l.op, () => string> = {
       eq: () => `${v} = ${f(a)}`,
       ne: () => `${v} != ${f(a)}`,
-      in: () => `has(${p(l.values, 'Array(Float64)')}, ${v})`,
-      not_in: () => `NOT has(${p(l.values, 'Array(Float64)')}, ${v})`,
+      in: () => `${v} IN ${p(l.values, 'Array(Float64)')}`,
+      not_in: () => `${v} NOT IN ${p(l.values, 'Array(Float64)')}`,
       lt: () => `${v} < ${f(a)}`,
       lte: () => `${v} <= ${f(a)}`,
       gt: () => `${v} > ${f(a)}`,

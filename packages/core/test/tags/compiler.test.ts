@@ -121,7 +121,35 @@ describe('tag compiler', () => {
     expect(all).not.toContain('100000');
     const tx = c.sourceQueries.find((q) => q.source === 'transactions');
     expect(Object.values(tx?.params ?? {})).toContainEqual(["dining'; DROP TABLE x; --", 'travel']);
-    expect(tx?.sql).toMatch(/has\(\{transactions_p\d+:Array\(String\)\}, merchant_category\)/);
+    expect(tx?.sql).toMatch(/merchant_category IN \{transactions_p\d+:Array\(String\)\}/);
+  });
+
+  it('filters lists with IN, except NOT IN on a nullable column, which must keep its nulls', () => {
+    const c = compileCatalogue(
+      validateTagDefinitions([
+        def({
+          id: 'hist.non_purchase_count',
+          compute: {
+            kind: 'aggregate',
+            source: 'transactions',
+            fn: 'count',
+            where: [{ column: 'txn_type', op: 'not_in', value: ['purchase'] }],
+          },
+        }),
+        def({
+          id: 'hist.not_promoter_count',
+          compute: {
+            kind: 'aggregate',
+            source: 'contacts',
+            fn: 'count',
+            where: [{ column: 'nps', op: 'not_in', value: [9, 10] }],
+          },
+        }),
+      ]),
+    );
+    const sql = (s: string) => c.sourceQueries.find((q) => q.source === s)?.sql ?? '';
+    expect(sql('transactions')).toMatch(/txn_type NOT IN \{transactions_p\d+:Array\(String\)\}/);
+    expect(sql('contacts')).toMatch(/NOT has\(\{contacts_p\d+:Array\(Int64\)\}, nps\)/);
   });
 
   it('computes derived tags in dependency order in the combine query', () => {
@@ -145,7 +173,7 @@ describe('tag compiler', () => {
     expect(plan.insert.sql).toContain(' AS t_seg__engaged_v3');
     // P4: the opted-out customers' value is left empty, the ids travel as a bound parameter
     expect(plan.insert.sql).toMatch(
-      /if\(has\(\{c\d+:Array\(UInt32\)\}, customer_id\), NULL, CAST\(v\d+ AS Nullable\(String\)\)\) AS t_seg__spender_v1/,
+      /if\(customer_id IN \{c\d+:Array\(UInt32\)\}, NULL, CAST\(v\d+ AS Nullable\(String\)\)\) AS t_seg__spender_v1/,
     );
     expect(Object.values(plan.insert.params)).toContainEqual([7, 9]);
   });

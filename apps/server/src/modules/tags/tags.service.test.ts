@@ -1,4 +1,5 @@
 import { standardCatalogue } from '@lingxi/core/tags/catalogue/catalogue';
+import { compileCatalogue } from '@lingxi/core/tags/compiler';
 import { validateTagDefinitions } from '@lingxi/core/tags/dsl';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -38,6 +39,7 @@ describe('tag refresh on chDB (fixture bank)', () => {
       'relationship.one_stop': 'medium',
       'demo.age_band': '18_35',
       'fin.zodiac': 'horse',
+      'hist.top_spend_category_90d': 'dining',
       'hist.weekend_spend_share': 1500 / 2200,
       'target.wealth_maturing_30d': true,
       'model.churn_band': 'low',
@@ -157,6 +159,53 @@ describe('tag refresh on chDB (fixture bank)', () => {
     const r = await refreshTags(short, { asOf: '2026-05-05', rebuildIndex: false });
     expect(r.droppedSnapshots).toEqual(['2026-04-01', FIXTURE_AS_OF]);
     expect((await customerTags(ctx, [C.activeAffluent], FIXTURE_AS_OF)).tags).toEqual([]);
+  });
+
+  it('top: the most frequent value in the window, ties to the smallest, null when nothing matches', async () => {
+    const def = standardCatalogue().find((d) => d.id === 'hist.top_spend_category_90d');
+    if (!def) throw new Error('hist.top_spend_category_90d missing');
+    const q = compileCatalogue([def]).sourceQueries[0];
+    if (!q) throw new Error('no source query');
+    const [tie, window, none] = [990_001, 990_002, 990_003];
+    let id = 9_900_000;
+    const row = (customer_id: number, day: string, merchant_category: string, txn_type = 'purchase') => ({
+      txn_id: id++,
+      customer_id,
+      account_id: 0,
+      ts: `${day} 04:00:00`,
+      amount_fen: 100,
+      direction: 'out',
+      channel: 'app',
+      txn_type,
+      merchant_category,
+      counterparty_type: 'merchant',
+      cross_border: 0,
+    });
+    await ctx.stores.an.insert('transactions', [
+      ...['travel', 'dining', 'travel', 'dining', 'beauty'].map((m) => row(tie, '2026-03-10', m)),
+      // five older rows fall outside the 90 days; inside, auto once and fuel twice
+      ...Array.from({ length: 5 }, () => row(window, '2025-11-01', 'auto')),
+      row(window, '2026-03-01', 'auto'),
+      row(window, '2026-03-02', 'fuel'),
+      row(window, '2026-03-03', 'fuel'),
+      row(none, '2026-03-05', 'dining', 'transfer'),
+    ]);
+    try {
+      const col = q.columns[0]?.column ?? '';
+      const rows = await ctx.stores.an.query<{ customer_id: number; top: string | null }>(
+        `SELECT customer_id, ${col} AS top FROM (${q.sql}) WHERE customer_id IN (${tie}, ${window}, ${none}) ORDER BY customer_id`,
+        { ...q.params, as_of: FIXTURE_AS_OF },
+      );
+      expect(rows).toEqual([
+        { customer_id: tie, top: 'dining' },
+        { customer_id: window, top: 'fuel' },
+        { customer_id: none, top: null },
+      ]);
+    } finally {
+      await ctx.stores.an.command(
+        `ALTER TABLE transactions DELETE WHERE customer_id IN (${tie}, ${window}, ${none}) SETTINGS mutations_sync = 2`,
+      );
+    }
   });
 });
 
