@@ -54,17 +54,23 @@ export function buildNumericIndex(
   buckets = NUMERIC_BUCKETS,
 ): NumericIndex {
   const n = ids.length;
-  const order = new Uint32Array(n);
-  for (let i = 0; i < n; i++) order[i] = i;
-  const sortedAlready = isSortedPairs(ids, values);
-  if (!sortedAlready)
+  let vs: Float64Array;
+  let is: Uint32Array;
+  if (isSortedPairs(ids, values) && ids instanceof Uint32Array && values instanceof Float64Array) {
+    // the loader's arrays arrive sorted and typed: used as they are (the index owns them from here)
+    vs = values;
+    is = ids;
+  } else {
+    const order = new Uint32Array(n);
+    for (let i = 0; i < n; i++) order[i] = i;
     order.sort((a, b) => (values[a] as number) - (values[b] as number) || (ids[a] as number) - (ids[b] as number));
-  const vs = new Float64Array(n);
-  const is = new Uint32Array(n);
-  for (let i = 0; i < n; i++) {
-    const k = order[i] as number;
-    vs[i] = values[k] as number;
-    is[i] = ids[k] as number;
+    vs = new Float64Array(n);
+    is = new Uint32Array(n);
+    for (let i = 0; i < n; i++) {
+      const k = order[i] as number;
+      vs[i] = values[k] as number;
+      is[i] = ids[k] as number;
+    }
   }
   const out: Bucket[] = [];
   const k = Math.max(1, Math.min(buckets, n));

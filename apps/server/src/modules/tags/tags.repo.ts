@@ -355,35 +355,56 @@ export async function customerSnapshotRows(
 
 // ---------------------------------------------------------------- index loading
 
-/** Sorted ids of every value of a text tag, delta-encoded to keep the transfer small. */
+/** Sorted ids of every value of a text, boolean or set tag (typed arrays over Arrow, no text round trip). */
 export async function loadValueSets(
   an: AnalyticsDb,
   asOf: string,
   column: SnapshotColumn,
-): Promise<{ value: string; first: number; deltas: number[] }[]> {
+): Promise<{ value: string; ids: Uint32Array }[]> {
   const x = columnSql(column);
   const col = snapshotIdent(column.column);
   const value = column.valueType === 'set' ? `arrayJoin(CAST(${col} AS Array(String)))` : x.str;
-  return an.query(
-    `SELECT value, ids[1] AS first, arrayPopFront(arrayDifference(ids)) AS deltas FROM (
-        SELECT ${value} AS value, arraySort(groupArray(customer_id)) AS ids
-          FROM ${SNAPSHOT_TABLE} WHERE as_of = {as_of:Date} AND ${x.present} GROUP BY value)`,
+  const table = await an.queryArrow(
+    `SELECT assumeNotNull(${value}) AS value, arraySort(groupArray(customer_id)) AS ids
+       FROM ${SNAPSHOT_TABLE} WHERE as_of = {as_of:Date} AND ${x.present} GROUP BY value`,
     { as_of: asOf },
   );
+  const values = table.getChild('value');
+  const ids = table.getChild('ids');
+  const out: { value: string; ids: Uint32Array }[] = [];
+  for (let i = 0; i < table.numRows; i++)
+    out.push({ value: String(values?.get(i)), ids: typedCopy(ids?.get(i)?.toArray(), Uint32Array, 'ids') });
+  return out;
 }
 
-/** Ids and values of a numeric or date tag, ordered by value then id. */
+/** Ids and values of a numeric or date tag, ordered by value then id (typed arrays, no text round trip). */
 export async function loadNumeric(
   an: AnalyticsDb,
   asOf: string,
   column: SnapshotColumn,
-): Promise<{ ids: number[]; values: number[] }> {
+): Promise<{ ids: Uint32Array; values: Float64Array }> {
   const x = columnSql(column);
-  const rows = await an.query<{ ids: number[]; values: number[] }>(
-    `SELECT groupArray(customer_id) AS ids, groupArray(v) AS values FROM (
-        SELECT customer_id, assumeNotNull(${x.num}) AS v FROM ${SNAPSHOT_TABLE}
-         WHERE as_of = {as_of:Date} AND ${x.present} ORDER BY v, customer_id)`,
+  const table = await an.queryArrow(
+    `SELECT customer_id AS id, toFloat64(assumeNotNull(${x.num})) AS v FROM ${SNAPSHOT_TABLE}
+      WHERE as_of = {as_of:Date} AND ${x.present} ORDER BY v, id`,
     { as_of: asOf },
   );
-  return rows[0] ?? { ids: [], values: [] };
+  return {
+    ids: typedCopy(table.getChild('id')?.toArray(), Uint32Array, 'id'),
+    values: typedCopy(table.getChild('v')?.toArray(), Float64Array, 'v'),
+  };
+}
+
+/**
+ * A column that must arrive as the given array type, owning its memory: a view into the Arrow buffer (one record
+ * batch) is copied so it does not pin the whole buffer; an array Arrow already concatenated is taken as it is.
+ */
+function typedCopy<T extends Uint32Array | Float64Array>(
+  data: unknown,
+  type: { new (length: number): T; new (source: ArrayLike<number>): T; readonly name: string },
+  column: string,
+): T {
+  if (data === undefined) return new type(0);
+  if (!(data instanceof type)) throw new Error(`tag index load: column ${column} did not arrive as ${type.name}`);
+  return data.byteOffset === 0 && data.buffer.byteLength === data.byteLength ? data : new type(data);
 }

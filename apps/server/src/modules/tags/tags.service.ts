@@ -336,7 +336,7 @@ export async function loadTagIndex(
   const versions = new Map(columns.map((c) => [c.tagId, c.version]));
   const byTag = new Map(columns.map((c) => [c.tagId, c]));
   const valueSets: { tag: string; value: string; ids: Uint32Array }[] = [];
-  const numeric: { tag: string; ids: number[]; values: number[] }[] = [];
+  const numeric: { tag: string; ids: Uint32Array; values: Float64Array }[] = [];
   for (const d of defs) {
     const col = byTag.get(d.id);
     if (!col) continue;
@@ -345,16 +345,7 @@ export async function loadTagIndex(
       numeric.push({ tag: d.id, ids, values });
       continue;
     }
-    for (const r of await repo.loadValueSets(an, date, col)) {
-      const ids = new Uint32Array(r.deltas.length + 1);
-      let cur = Number(r.first);
-      ids[0] = cur;
-      for (let i = 0; i < r.deltas.length; i++) {
-        cur += Number(r.deltas[i]);
-        ids[i + 1] = cur;
-      }
-      valueSets.push({ tag: d.id, value: r.value, ids });
-    }
+    for (const r of await repo.loadValueSets(an, date, col)) valueSets.push({ tag: d.id, value: r.value, ids: r.ids });
   }
   const uni = valueSets.filter((v) => v.tag === universeTagId);
   const universe = concatIds(uni.map((v) => v.ids));
