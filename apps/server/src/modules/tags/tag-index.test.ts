@@ -38,6 +38,24 @@ describe('numeric tag index', () => {
     expect(rankRange(ix, 0, 0).size).toBe(0);
   });
 
+  it('rank ranges over prefix bitmaps equal the sorted ids, for every kind of boundary', () => {
+    // 1000 customers in 128 buckets: 16 prefix steps of 8 buckets; ranges start and end inside buckets, on bucket
+    // boundaries and on prefix boundaries
+    const n = 1000;
+    const ids = Array.from({ length: n }, (_, i) => (i * 7919) % 100_003);
+    const ix = buildNumericIndex(
+      ids,
+      ids.map((_, i) => i),
+      128,
+    );
+    expect(ix.prefix).toHaveLength(17);
+    expect(ix.prefix[16]?.size).toBe(n);
+    const sortedIds = (a: number, b: number) => ids.slice(a, b).sort((x, y) => x - y);
+    const cuts = [...new Set([0, 1, 7, 8, 62, 63, 64, 500, 501, 937, 992, 999, 1000, ...ix.buckets.map((b) => b.lo)])];
+    for (const a of cuts)
+      for (const b of cuts) if (b >= a) expect(rankRange(ix, a, b).toArray(), `[${a}, ${b})`).toEqual(sortedIds(a, b));
+  });
+
   it('matches brute force on random data (property)', () => {
     fc.assert(
       fc.property(
