@@ -81,7 +81,7 @@ export const refreshResponse = z.object({
   rows: z.number().int(),
   customers: z.number().int(),
   durationMs: z.number(),
-  sources: z.array(z.object({ source: z.string(), tags: z.number().int(), ms: z.number() })),
+  sources: z.array(z.object({ source: z.string(), query: z.string(), tags: z.number().int(), ms: z.number() })),
   combineMs: z.number(),
   statsMs: z.number(),
   indexMs: z.number(),

@@ -2,7 +2,9 @@
  * Tag compiler: validated definitions → ClickHouse SQL.
  *
  * Plan: ONE aggregate query per source table computes every aggregate / attribute / model-score tag over that source
- * together (conditional aggregates `countIf`, `sumIf`, … over the widest window, one GROUP BY customer_id); a final
+ * together (conditional aggregates `countIf`, `sumIf`, … over the widest window, one GROUP BY customer_id) — split in
+ * two when a fact source has both windowed tags and tags over its whole history, so that the windowed ones scan only
+ * their widest window instead of the whole history (see `SourceQuery.key`); a final
  * combine query joins those per-source results onto the customer universe and computes the derived tags (buckets,
  * rules, formulas, date arithmetic) in dependency order, and writes one wide row per customer into `tag_snapshot`
  * (a typed column per tag version, see `snapshot.ts`).
@@ -94,6 +96,8 @@ export interface CompiledTag {
   alias: string;
   /** The source whose aggregate query computes it (aggregate, attribute, model-score tags). */
   source: SourceName | undefined;
+  /** The key of that query (`SourceQuery.key`). */
+  query: string | undefined;
   deps: string[];
   /** Effective data class: C2 when it reads C2 columns or C2 tags (P8/P10). */
   dataClass: DataClass;
@@ -102,6 +106,11 @@ export interface CompiledTag {
 }
 
 export interface SourceQuery extends SqlWithParams {
+  /**
+   * Unique per query: the source name, or `<source>_history` for the tags of a fact source that read its whole
+   * history (no window, or a window on another column) when the source also has windowed tags.
+   */
+  key: string;
   source: SourceName;
   table: string;
   /** Output columns (besides customer_id): alias → tag id. */
@@ -114,14 +123,14 @@ export interface CompiledCatalogue {
   byId: Map<string, CompiledTag>;
   /** One query per source table (`SELECT customer_id, … GROUP BY customer_id`). */
   sourceQueries: SourceQuery[];
-  /** The combine SELECT over the per-source results (stage tables named by the caller). */
-  combine(stages: Partial<Record<SourceName, string>>): SqlWithParams;
+  /** The combine SELECT over the per-query results (stage tables named by the caller, by `SourceQuery.key`). */
+  combine(stages: Readonly<Record<string, string>>): SqlWithParams;
   /**
    * `INSERT INTO tag_snapshot … SELECT` of the combine query: one row per customer, one column per tag version
    * (`columns`, which the caller adds to the table first). Tags in `optouts` are left empty for those customers (P4).
    */
   snapshot(
-    stages: Partial<Record<SourceName, string>>,
+    stages: Readonly<Record<string, string>>,
     versions: ReadonlyMap<string, number>,
     optouts?: ReadonlyMap<string, readonly number[]>,
   ): SnapshotPlan;
@@ -196,11 +205,12 @@ class SourceCompiler {
   private lookback: number | undefined = 0;
 
   constructor(
+    readonly key: string,
     readonly src: SourceDef,
     readonly tz: string,
     readonly asOf: string,
   ) {
-    this.bag = new ParamBag(`${src.name.replace(/_/g, '')}_p`);
+    this.bag = new ParamBag(`${key.replace(/_/g, '')}_p`);
   }
 
   column(tagId: string, field: string, name: string): { sql: string; type: ColumnType } {
@@ -404,6 +414,24 @@ class SourceCompiler {
   }
 }
 
+/** Widest window (days) of the windowed tags of a source that still gets a separate whole-history query. */
+const SPLIT_MAX_LOOKBACK_DAYS = 93;
+
+/**
+ * How many days back an aggregate reads on its source's default time column, or undefined when it reads the whole
+ * history (no window, a window on another column, or looking ahead). Mirrors how `SourceCompiler.window` widens the
+ * lookback of its query.
+ */
+function lookbackDays(agg: AggregateCompute, src: SourceDef | undefined): number | undefined {
+  const w = agg.window;
+  if (!w || !src?.timeColumn || src.name.startsWith('dim_')) return undefined;
+  if (w.column !== undefined && w.column !== src.timeColumn) return undefined;
+  if (w.within_days !== undefined) return w.within_days;
+  if (w.between !== undefined) return w.between.to_days;
+  if (w.month_ends !== undefined) return (w.month_ends.last + w.month_ends.skip + 1) * 31;
+  return undefined;
+}
+
 /** The SQL value kind an aggregate produces (checked against the definition's value type). */
 function aggregateKind(def: TagDefinition, agg: AggregateCompute, colType: ColumnType | undefined): SqlKind {
   switch (agg.fn) {
@@ -550,17 +578,41 @@ function compileAggregate(sc: SourceCompiler, def: TagDefinition, agg: Aggregate
 export function compileCatalogue(defs: readonly TagDefinition[], opts: CompileOptions = {}): CompiledCatalogue {
   const ordered = topoOrder(defs);
   const tz = opts.timezone ?? 'Asia/Shanghai';
-  const compilers = new Map<SourceName, SourceCompiler>();
+  const compilers = new Map<string, SourceCompiler>();
   const byId = new Map<string, CompiledTag>();
   const tags: CompiledTag[] = [];
   const kinds = new Map<string, SqlKind>();
-  const srcCompiler = (name: string, tagId: string, field: string): SourceCompiler => {
+  // A fact source whose windowed tags are many and look back a quarter or less gets a second query for its
+  // whole-history tags, so the windowed ones skip the older rows (fact tables hold a year or more). Measured on the
+  // 1M synthetic bank (one year of data): app_events (15 tags within 90 days, 2 over the whole history) 4.3 s → 3.1 s;
+  // splitting transactions (widest window 365 days) or contacts (2 windowed tags, 6 whole-history) cost more in the
+  // extra scan and stage join than it saved.
+  const perSource = new Map<string, { windowed: number; history: number; widest: number }>();
+  for (const def of ordered) {
+    const c = def.compute;
+    if (c.kind !== 'aggregate') continue;
+    const n = perSource.get(c.source) ?? { windowed: 0, history: 0, widest: 0 };
+    const days = lookbackDays(c, getSource(c.source));
+    if (days === undefined) n.history++;
+    else {
+      n.windowed++;
+      n.widest = Math.max(n.widest, days);
+    }
+    perSource.set(c.source, n);
+  }
+  const splitSources = new Set(
+    [...perSource]
+      .filter(([, n]) => n.history > 0 && n.windowed >= 2 * n.history && n.widest <= SPLIT_MAX_LOOKBACK_DAYS)
+      .map(([name]) => name),
+  );
+  const srcCompiler = (name: string, tagId: string, field: string, history = false): SourceCompiler => {
     const src = getSource(name);
     if (!src) throw new TagCompileError(tagId, field, `unknown source ${name}`);
-    let sc = compilers.get(src.name);
+    const key = history && splitSources.has(src.name) ? `${src.name}_history` : src.name;
+    let sc = compilers.get(key);
     if (!sc) {
-      sc = new SourceCompiler(src, '{tz:String}', '{as_of:Date}');
-      compilers.set(src.name, sc);
+      sc = new SourceCompiler(key, src, '{tz:String}', '{as_of:Date}');
+      compilers.set(key, sc);
     }
     return sc;
   };
@@ -578,6 +630,7 @@ export function compileCatalogue(defs: readonly TagDefinition[], opts: CompileOp
     }
     const c = def.compute;
     let source: SourceName | undefined;
+    let query: string | undefined;
     const readColumn = (src: SourceDef, col: string | undefined) => {
       const meta = col ? src.columns[col] : undefined;
       if (!meta) return;
@@ -585,8 +638,9 @@ export function compileCatalogue(defs: readonly TagDefinition[], opts: CompileOp
       if (meta.dataClass === 'C2') dataClass = 'C2';
     };
     if (c.kind === 'aggregate') {
-      const sc = srcCompiler(c.source, def.id, 'compute.source');
+      const sc = srcCompiler(c.source, def.id, 'compute.source', lookbackDays(c, getSource(c.source)) === undefined);
       source = sc.src.name;
+      query = sc.key;
       const stageAlias = `a${index}`;
       kinds.set(def.id, compileAggregate(sc, def, c, stageAlias));
       sc.columns.push({ column: stageAlias, tagId: def.id });
@@ -598,6 +652,7 @@ export function compileCatalogue(defs: readonly TagDefinition[], opts: CompileOp
         throw new TagCompileError(def.id, 'compute.source', 'attribute tags read dim_customers (one row per customer)');
       const sc = srcCompiler(c.source, def.id, 'compute.source');
       source = sc.src.name;
+      query = sc.key;
       const col = sc.column(def.id, 'compute.column', c.column);
       readColumn(sc.src, c.column);
       let sql = `any(${col.sql})`;
@@ -629,8 +684,10 @@ export function compileCatalogue(defs: readonly TagDefinition[], opts: CompileOp
       sc.columns.push({ column: stageAlias, tagId: def.id });
       kinds.set(def.id, kind);
     } else if (c.kind === 'model_score') {
-      const sc = srcCompiler('model_scores', def.id, 'compute.model_id');
+      // the latest score over all rows: a whole-history read
+      const sc = srcCompiler('model_scores', def.id, 'compute.model_id', true);
       source = sc.src.name;
+      query = sc.key;
       readColumn(sc.src, c.field);
       const m = sc.bag.add(c.model_id, 'String');
       const latest = `argMaxIf(${ident(c.field)}, (as_of, version), model_id = ${m})`;
@@ -662,6 +719,7 @@ export function compileCatalogue(defs: readonly TagDefinition[], opts: CompileOp
       index,
       alias,
       source,
+      query,
       deps,
       dataClass: def.data_class === 'C2' ? 'C2' : dataClass,
       columns: [...columns].sort(),
@@ -678,6 +736,7 @@ export function compileCatalogue(defs: readonly TagDefinition[], opts: CompileOp
     const params = { ...sc.bag.params };
     delete params.as_of;
     return {
+      key: sc.key,
       source: sc.src.name,
       table: sc.src.table,
       columns: sc.columns,
@@ -686,21 +745,21 @@ export function compileCatalogue(defs: readonly TagDefinition[], opts: CompileOp
     };
   });
 
-  const combine = (stages: Partial<Record<SourceName, string>>, bag = new ParamBag('c')): SqlWithParams => {
+  const combine = (stages: Readonly<Record<string, string>>, bag = new ParamBag('c')): SqlWithParams => {
     bag.set('tz', tz, 'String');
-    const stageAlias = new Map<SourceName, string>();
+    const stageAlias = new Map<string, string>();
     const joins: string[] = [];
     sourceQueries.forEach((q, i) => {
-      const table = stages[q.source];
-      if (!table) throw new Error(`combine: no stage table for source ${q.source}`);
+      const table = stages[q.key];
+      if (!table) throw new Error(`combine: no stage table for query ${q.key}`);
       const a = `s${i}`;
-      stageAlias.set(q.source, a);
+      stageAlias.set(q.key, a);
       joins.push(`LEFT JOIN ${ident(table)} AS ${a} ON ${a}.customer_id = u.customer_id`);
     });
     const dc = new DerivedCompiler(bag, byId, kinds);
     const selects = tags.map((t) => {
-      if (t.source) {
-        const a = stageAlias.get(t.source);
+      if (t.query) {
+        const a = stageAlias.get(t.query);
         const agg = t.def.compute;
         const col = `${a}.a${t.index}`;
         const isCount = agg.kind === 'aggregate' && countLike.has(agg.fn);
@@ -716,7 +775,7 @@ export function compileCatalogue(defs: readonly TagDefinition[], opts: CompileOp
   };
 
   const snapshot = (
-    stages: Partial<Record<SourceName, string>>,
+    stages: Readonly<Record<string, string>>,
     versions: ReadonlyMap<string, number>,
     optouts: ReadonlyMap<string, readonly number[]> = new Map(),
   ): SnapshotPlan => {

@@ -124,6 +124,60 @@ describe('tag compiler', () => {
     expect(tx?.sql).toMatch(/merchant_category IN \{transactions_p\d+:Array\(String\)\}/);
   });
 
+  it('splits a fact source: windowed tags scan their widest window, whole-history tags get their own query', () => {
+    const split = compileCatalogue(
+      validateTagDefinitions([
+        ...defs,
+        def({
+          id: 'hist.last_txn_date',
+          value_type: 'date',
+          compute: { kind: 'aggregate', source: 'transactions', fn: 'max', column: 'ts' },
+        }),
+      ]),
+    );
+    const keys = split.sourceQueries.map((q) => q.key).sort();
+    expect(keys).toEqual(['app_events', 'transactions', 'transactions_history']);
+    const windowed = split.sourceQueries.find((q) => q.key === 'transactions');
+    const history = split.sourceQueries.find((q) => q.key === 'transactions_history');
+    expect(windowed?.columns.map((x) => x.tagId).sort()).toEqual(['hist.spend_30d', 'hist.txn_count_90d']);
+    expect(windowed?.sql).toMatch(/ AND ts >= toDateTime64/);
+    expect(history?.columns.map((x) => x.tagId)).toEqual(['hist.last_txn_date']);
+    expect(history?.sql).not.toMatch(/ts >= /);
+    expect(history?.sql).toMatch(/WHERE ts < toDateTime64/);
+    // the combine step joins both stages and reads each tag from its own
+    const plan = split.snapshot(
+      { app_events: 'st_app', transactions: 'st_tx', transactions_history: 'st_txh' },
+      new Map(),
+    );
+    expect(plan.insert.sql).toContain('LEFT JOIN st_txh AS');
+    expect(plan.insert.sql).toContain('LEFT JOIN st_tx AS');
+    expect(() => split.snapshot({ app_events: 'a', transactions: 'b' }, new Map())).toThrow(
+      /no stage table for query transactions_history/,
+    );
+    // fewer than twice as many windowed tags as whole-history ones, or a window wider than a quarter: one query
+    const lastOut = def({
+      id: 'hist.last_outflow_date',
+      value_type: 'date',
+      compute: {
+        kind: 'aggregate',
+        source: 'transactions',
+        fn: 'max',
+        column: 'ts',
+        where: [{ column: 'direction', op: 'eq', value: 'out' }],
+      },
+    });
+    const year = def({
+      id: 'hist.txn_count_365d',
+      compute: { kind: 'aggregate', source: 'transactions', fn: 'count', window: { within_days: 365 } },
+    });
+    const lastTxn = split.tags.find((t) => t.def.id === 'hist.last_txn_date')?.def;
+    if (!lastTxn) throw new Error('missing');
+    for (const extra of [lastOut, year]) {
+      const one = compileCatalogue(validateTagDefinitions([...defs, lastTxn, extra]));
+      expect(one.sourceQueries.map((q) => q.key)).not.toContain('transactions_history');
+    }
+  });
+
   it('filters lists with IN, except NOT IN on a nullable column, which must keep its nulls', () => {
     const c = compileCatalogue(
       validateTagDefinitions([
@@ -253,8 +307,14 @@ describe('standard catalogue', () => {
     );
     const c = compileCatalogue(defs);
     expect(c.tags).toHaveLength(defs.length);
-    // one query per source table
-    expect(new Set(c.sourceQueries.map((q) => q.source)).size).toBe(c.sourceQueries.length);
+    // one query per source table, two for a fact table with windowed and whole-history tags
+    expect(new Set(c.sourceQueries.map((q) => q.key)).size).toBe(c.sourceQueries.length);
+    for (const q of c.sourceQueries) expect([q.source, `${q.source}_history`]).toContain(q.key);
+    const keys = c.sourceQueries.map((q) => q.key);
+    expect(keys).toEqual(expect.arrayContaining(['app_events', 'app_events_history']));
+    // transactions' widest window is a year: one query
+    expect(keys).toContain('transactions');
+    expect(keys).not.toContain('transactions_history');
   });
 
   it('contains every tag the catalogue document requires', () => {

@@ -112,7 +112,8 @@ export interface RefreshResult extends Record<string, unknown> {
   rows: number;
   customers: number;
   durationMs: number;
-  sources: { source: SourceName; tags: number; ms: number }[];
+  /** One entry per source query (`query` is `<source>_history` for a fact source's whole-history tags). */
+  sources: { source: SourceName; query: string; tags: number; ms: number }[];
   combineMs: number;
   statsMs: number;
   indexMs: number;
@@ -152,19 +153,19 @@ export async function refreshTags(
     const t0 = performance.now();
     const runId = randomBytes(6).toString('hex');
     const { versions, changed } = await registerDefinitions(ctx.stores.op, cat.defs);
-    const stages: Partial<Record<SourceName, string>> = {};
+    const stages: Record<string, string> = {};
     const sources: RefreshResult['sources'] = [];
     const sourceMs = new Map<string, number>();
     let combineMs = 0;
     let columns: SnapshotColumn[] = [];
     try {
       for (const q of cat.compiled.sourceQueries) {
-        const table = `tag_stage_${runId}_${q.source}`;
+        const table = `tag_stage_${runId}_${q.key}`;
         const s0 = performance.now();
         await repo.createStage(an, table, q.sql, { ...q.params, as_of: asOf });
-        stages[q.source] = table;
+        stages[q.key] = table;
         const ms = performance.now() - s0;
-        sources.push({ source: q.source, tags: q.columns.length, ms: Math.round(ms) });
+        sources.push({ source: q.source, query: q.key, tags: q.columns.length, ms: Math.round(ms) });
         for (const c of q.columns) sourceMs.set(c.tagId, ms);
       }
       const c0 = performance.now();
