@@ -30,6 +30,7 @@ import {
   isTemporalType,
   type SourceDef,
   type SourceName,
+  sources,
 } from './registry.ts';
 import { SNAPSHOT_TABLE, type SnapshotColumn, snapshotColumnName } from './snapshot.ts';
 
@@ -209,6 +210,12 @@ class SourceCompiler {
     readonly src: SourceDef,
     readonly tz: string,
     readonly asOf: string,
+    /**
+     * Row mode: the source has one row per customer (read FINAL) and its tags are attributes, counts and existence
+     * tests only, so they are row expressions and the query needs no GROUP BY. Measured on the 1M-customer dimension
+     * (23 tags): the stage takes 0.33 s instead of 2.0 s, which went to 23 `any()` states over a million groups.
+     */
+    readonly rowMode = false,
   ) {
     this.bag = new ParamBag(`${key.replace(/_/g, '')}_p`);
   }
@@ -414,6 +421,9 @@ class SourceCompiler {
   }
 }
 
+/** Aggregates that are row expressions over a source with one row per customer (see `SourceCompiler.rowMode`). */
+const ROW_MODE_FNS: ReadonlySet<string> = new Set(['count', 'exists']);
+
 /** Widest window (days) of the windowed tags of a source that still gets a separate whole-history query. */
 const SPLIT_MAX_LOOKBACK_DAYS = 93;
 
@@ -489,10 +499,10 @@ function compileAggregate(sc: SourceCompiler, def: TagDefinition, agg: Aggregate
   let sql: string;
   switch (agg.fn) {
     case 'count':
-      sql = `toFloat64(countIf(${cond}))`;
+      sql = sc.rowMode ? `toFloat64(if(${cond}, 1, 0))` : `toFloat64(countIf(${cond}))`;
       break;
     case 'exists':
-      sql = `toUInt8(countIf(${cond}) > 0)`;
+      sql = sc.rowMode ? `toUInt8(if(${cond}, 1, 0))` : `toUInt8(countIf(${cond}) > 0)`;
       break;
     case 'sum':
       sql = `sumIf(${num}, ${cond})`;
@@ -605,13 +615,24 @@ export function compileCatalogue(defs: readonly TagDefinition[], opts: CompileOp
       .filter(([, n]) => n.history > 0 && n.windowed >= 2 * n.history && n.widest <= SPLIT_MAX_LOOKBACK_DAYS)
       .map(([name]) => name),
   );
+  // Sources with one row per customer whose aggregate tags are all counts or existence tests compile in row mode.
+  const rowSources = new Set(
+    Object.values(sources())
+      .filter((src) => src.oneRowPerCustomer && src.final)
+      .filter((src) =>
+        ordered.every(
+          (d) => d.compute.kind !== 'aggregate' || d.compute.source !== src.name || ROW_MODE_FNS.has(d.compute.fn),
+        ),
+      )
+      .map((src) => src.name),
+  );
   const srcCompiler = (name: string, tagId: string, field: string, history = false): SourceCompiler => {
     const src = getSource(name);
     if (!src) throw new TagCompileError(tagId, field, `unknown source ${name}`);
     const key = history && splitSources.has(src.name) ? `${src.name}_history` : src.name;
     let sc = compilers.get(key);
     if (!sc) {
-      sc = new SourceCompiler(key, src, '{tz:String}', '{as_of:Date}');
+      sc = new SourceCompiler(key, src, '{tz:String}', '{as_of:Date}', rowSources.has(src.name));
       compilers.set(key, sc);
     }
     return sc;
@@ -655,7 +676,7 @@ export function compileCatalogue(defs: readonly TagDefinition[], opts: CompileOp
       query = sc.key;
       const col = sc.column(def.id, 'compute.column', c.column);
       readColumn(sc.src, c.column);
-      let sql = `any(${col.sql})`;
+      let sql = sc.rowMode ? col.sql : `any(${col.sql})`;
       let kind: SqlKind;
       if (col.type === 'string') {
         kind = 'string';
@@ -675,7 +696,7 @@ export function compileCatalogue(defs: readonly TagDefinition[], opts: CompileOp
         sql = col.type === 'datetime' ? `toDate(${sql}, {tz:String})` : sql;
       } else {
         kind = 'set';
-        sql = `arraySort(arrayMap(x -> toString(x), any(${col.sql})))`;
+        sql = `arraySort(arrayMap(x -> toString(x), ${sc.rowMode ? col.sql : `any(${col.sql})`}))`;
       }
       if (kind !== kindOf[def.value_type])
         throw new TagCompileError(def.id, 'value_type', `column ${c.column} gives ${kind}, not ${def.value_type}`);
@@ -732,7 +753,7 @@ export function compileCatalogue(defs: readonly TagDefinition[], opts: CompileOp
     sc.bag.set('as_of', '', 'Date');
     sc.bag.set('tz', tz, 'String');
     const where = sc.where();
-    const sql = `SELECT customer_id, ${sc.selects.join(', ')} FROM ${sc.from()} ${where} GROUP BY customer_id`;
+    const sql = `SELECT customer_id, ${sc.selects.join(', ')} FROM ${sc.from()} ${where}${sc.rowMode ? '' : ' GROUP BY customer_id'}`;
     const params = { ...sc.bag.params };
     delete params.as_of;
     return {

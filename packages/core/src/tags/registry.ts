@@ -24,6 +24,8 @@ export interface SourceDef {
   readonly timeColumn: string | undefined;
   /** Read with FINAL (ReplacingMergeTree: the latest version of each row). */
   readonly final: boolean;
+  /** Read with FINAL, the table holds exactly one row per customer (its sorting key is `customer_id`). */
+  readonly oneRowPerCustomer: boolean;
   readonly columns: Readonly<Record<string, SourceColumn>>;
   readonly description: string;
 }
@@ -66,7 +68,7 @@ function source(
     if (!cls) throw new Error(`tag source registry: ${name}.${col} has no data class in schema/data-classes.ts`);
     columns[col] = { name: col, type, nullable, dataClass: cls.class, antiFraudOnly: cls.antiFraudOnly === true };
   }
-  return { name, table: name, timeColumn, final, columns, description };
+  return { name, table: name, timeColumn, final, oneRowPerCustomer: false, columns, description };
 }
 
 function buildRegistry(): Record<SourceName, SourceDef> {
@@ -112,31 +114,35 @@ function buildRegistry(): Record<SourceName, SourceDef> {
       response_ts: ['datetime', 'nullable'],
       nps: ['int', 'nullable'],
     }),
-    dim_customers: source('dim_customers', undefined, true, 'customer attributes (no direct identifiers)', {
-      gender: 'string',
-      birth_date: 'date',
-      province: 'string',
-      city: 'string',
-      city_tier: 'int',
-      county_level: 'bool',
-      occupation: 'string',
-      industry: 'string',
-      employer_type: 'string',
-      education: 'string',
-      marital_status: 'string',
-      children_count: 'int',
-      housing: 'string',
-      city_since: ['date', 'nullable'],
-      monthly_income_fen: 'int',
-      onboarded_at: ['date', 'nullable'],
-      home_branch_id: 'string',
-      risk_level: 'string',
-      risk_assessed_at: ['datetime', 'nullable'],
-      investment_experience: 'bool',
-      flags: 'string_array',
-      personalised_marketing: 'bool',
-      status: 'string',
-    }),
+    dim_customers: {
+      // ReplacingMergeTree(version) ORDER BY customer_id: FINAL leaves one row per customer
+      ...source('dim_customers', undefined, true, 'customer attributes (no direct identifiers)', {
+        gender: 'string',
+        birth_date: 'date',
+        province: 'string',
+        city: 'string',
+        city_tier: 'int',
+        county_level: 'bool',
+        occupation: 'string',
+        industry: 'string',
+        employer_type: 'string',
+        education: 'string',
+        marital_status: 'string',
+        children_count: 'int',
+        housing: 'string',
+        city_since: ['date', 'nullable'],
+        monthly_income_fen: 'int',
+        onboarded_at: ['date', 'nullable'],
+        home_branch_id: 'string',
+        risk_level: 'string',
+        risk_assessed_at: ['datetime', 'nullable'],
+        investment_experience: 'bool',
+        flags: 'string_array',
+        personalised_marketing: 'bool',
+        status: 'string',
+      }),
+      oneRowPerCustomer: true,
+    },
     dim_accounts: source('dim_accounts', 'opened_at', true, 'deposit accounts', {
       account_id: 'int',
       kind: 'string',

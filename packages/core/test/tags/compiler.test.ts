@@ -178,6 +178,39 @@ describe('tag compiler', () => {
     }
   });
 
+  it('reads the customer dimension row by row (no GROUP BY) unless a tag needs a real aggregate', () => {
+    const dims = [
+      def({
+        id: 'fin.occupation',
+        value_type: 'enum',
+        values: ['engineer'],
+        compute: { kind: 'attribute', source: 'dim_customers', column: 'occupation' },
+      }),
+      def({
+        id: 'warn.fraud_restricted',
+        value_type: 'boolean',
+        compute: {
+          kind: 'aggregate',
+          source: 'dim_customers',
+          fn: 'exists',
+          where: [{ column: 'flags', op: 'has', value: 'fraud_restricted' }],
+        },
+      }),
+    ];
+    const rows = compileCatalogue(validateTagDefinitions(dims)).sourceQueries[0];
+    expect(rows?.sql).toMatch(/^SELECT customer_id, occupation AS a\d+, toUInt8\(if\(\(has\(flags, /);
+    expect(rows?.sql).toMatch(/FROM dim_customers FINAL$/);
+    expect(rows?.sql).not.toContain('any(');
+    const income = def({
+      id: 'fin.income_total',
+      compute: { kind: 'aggregate', source: 'dim_customers', fn: 'sum', column: 'monthly_income_fen' },
+    });
+    const grouped = compileCatalogue(validateTagDefinitions([...dims, income])).sourceQueries[0];
+    expect(grouped?.sql).toContain('any(occupation)');
+    expect(grouped?.sql).toContain('countIf(');
+    expect(grouped?.sql).toMatch(/FROM dim_customers FINAL GROUP BY customer_id$/);
+  });
+
   it('filters lists with IN, except NOT IN on a nullable column, which must keep its nulls', () => {
     const c = compileCatalogue(
       validateTagDefinitions([
