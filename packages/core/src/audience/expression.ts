@@ -9,7 +9,7 @@
 import { z } from 'zod';
 import type { TagDefinition, ValueType } from '../tags/dsl.ts';
 import { isBehaviouralTag, tagIdSchema } from '../tags/dsl.ts';
-import { columnSql, SNAPSHOT_TABLE, type SnapshotColumn, snapshotIdent } from '../tags/snapshot.ts';
+import { columnSql, SNAPSHOT_TABLE, type SnapshotColumn } from '../tags/snapshot.ts';
 
 export const leafOps = [
   'eq',
@@ -338,8 +338,7 @@ export function compileAudienceSql(
     if (!x) return l.kind === 'presence' && l.op === 'is_null' ? '1' : '0';
     if (l.kind === 'presence') return l.op === 'not_null' ? x.present : `NOT ${x.present}`;
     if (l.kind === 'set') {
-      const c = snapshotIdent(opts.columns.get(l.tag)?.column ?? '');
-      const hit = `hasAny(CAST(${c} AS Array(String)), ${p(l.values, 'Array(String)')})`;
+      const hit = `hasAny(${x.elements}, ${p(l.values, 'Array(String)')})`;
       return l.op === 'eq' || l.op === 'in' ? `(${x.present} AND ${hit})` : `(${x.present} AND NOT ${hit})`;
     }
     if (l.kind === 'str') {

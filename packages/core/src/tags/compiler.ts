@@ -349,22 +349,20 @@ class SourceCompiler {
     }
   }
 
+  /** Widens the query's pre-filter to an aggregate's lookback (`lookbackDays`; undefined: the whole history). */
+  widen(days: number | undefined): void {
+    if (days === undefined) this.lookback = undefined;
+    else if (this.lookback !== undefined) this.lookback = Math.max(this.lookback, days);
+  }
+
   window(tagId: string, w: Window | undefined): string | undefined {
-    if (!w) {
-      this.lookback = undefined;
-      return undefined;
-    }
+    if (!w) return undefined;
     const colName = w.column ?? this.src.timeColumn;
     if (!colName)
       throw new TagCompileError(tagId, 'compute.window.column', `source ${this.src.name} has no time column`);
     const c = this.column(tagId, 'compute.window.column', colName);
     if (!isTemporalType(c.type)) throw new TagCompileError(tagId, 'compute.window.column', `${colName} is not a date`);
     const asOf = this.asOf;
-    const onDefault = w.column === undefined || w.column === this.src.timeColumn;
-    const back = (n: number) => {
-      if (onDefault && this.lookback !== undefined) this.lookback = Math.max(this.lookback, n);
-      if (!onDefault) this.lookback = undefined;
-    };
     // Local days (as_of − to, as_of − from]; on a date-time column the bounds become two instants (the starts of the
     // local days), so rows are compared as stored instead of each being converted to a local day first.
     const days = (to: number, from: number): string => {
@@ -373,22 +371,12 @@ class SourceCompiler {
       const d = this.localDay(c.sql, c.type);
       return `${d} > addDays(${asOf}, ${this.bag.add(-to, 'Int32')}) AND ${d} <= addDays(${asOf}, ${this.bag.add(-from, 'Int32')})`;
     };
-    if (w.within_days !== undefined) {
-      back(w.within_days);
-      return days(w.within_days, 0);
-    }
-    if (w.between !== undefined) {
-      back(w.between.to_days);
-      return days(w.between.to_days, w.between.from_days);
-    }
-    if (w.ahead_days !== undefined) {
-      this.lookback = undefined;
-      return days(0, -w.ahead_days);
-    }
+    if (w.within_days !== undefined) return days(w.within_days, 0);
+    if (w.between !== undefined) return days(w.between.to_days, w.between.from_days);
+    if (w.ahead_days !== undefined) return days(0, -w.ahead_days);
     const d = this.localDay(c.sql, c.type);
     const me = w.month_ends;
     if (!me) throw new TagCompileError(tagId, 'compute.window', 'empty window');
-    back((me.last + me.skip + 1) * 31);
     const latest = `if(toLastDayOfMonth(${asOf}) = ${asOf}, ${asOf}, subtractDays(toStartOfMonth(${asOf}), 1))`;
     const from = this.bag.add(me.skip, 'UInt32');
     const to = this.bag.add(me.skip + me.last, 'UInt32');
@@ -429,8 +417,8 @@ const SPLIT_MAX_LOOKBACK_DAYS = 93;
 
 /**
  * How many days back an aggregate reads on its source's default time column, or undefined when it reads the whole
- * history (no window, a window on another column, or looking ahead). Mirrors how `SourceCompiler.window` widens the
- * lookback of its query.
+ * history (no window, a window on another column, or looking ahead). Its source query's pre-filter is the widest of
+ * these (`SourceCompiler.widen`); it also decides which sources are split.
  */
 function lookbackDays(agg: AggregateCompute, src: SourceDef | undefined): number | undefined {
   const w = agg.window;
@@ -467,6 +455,7 @@ const countLike = new Set(['count', 'exists', 'sum', 'count_distinct', 'consecut
 function compileAggregate(sc: SourceCompiler, def: TagDefinition, agg: AggregateCompute, alias: string): SqlKind {
   const id = def.id;
   const conds: string[] = [];
+  sc.widen(lookbackDays(agg, sc.src));
   const w = sc.window(id, agg.window);
   if (w) conds.push(w);
   agg.where.forEach((f, i) => {

@@ -57,29 +57,34 @@ export interface ColumnSql {
   str: string;
   /** The value as a number (numbers; dates as days since 1970-01-01; booleans 1/0); NULL for text tags. */
   num: string;
+  /** The value as `Array(String)`: a set's elements, or the text of a scalar value (empty when there is none). */
+  elements: string;
 }
 
 /** SQL fragments reading one tag column (optionally qualified with a table alias). */
 export function columnSql(c: Pick<SnapshotColumn, 'column' | 'valueType'>, alias?: string): ColumnSql {
   const col = `${alias ? `${alias}.` : ''}${snapshotIdent(c.column)}`;
+  const scalar = (present: string, str: string, num: string): ColumnSql => ({
+    present,
+    str,
+    num,
+    elements: `if(${present}, [${str}], CAST([] AS Array(String)))`,
+  });
   switch (c.valueType) {
     case 'boolean':
-      return { present: `isNotNull(${col})`, str: `if(${col} != 0, 'true', 'false')`, num: `toFloat64(${col})` };
+      return scalar(`isNotNull(${col})`, `if(${col} != 0, 'true', 'false')`, `toFloat64(${col})`);
     case 'enum':
-      return {
-        present: `isNotNull(${col})`,
-        str: `toString(assumeNotNull(${col}))`,
-        num: 'CAST(NULL AS Nullable(Float64))',
-      };
+      return scalar(`isNotNull(${col})`, `toString(assumeNotNull(${col}))`, 'CAST(NULL AS Nullable(Float64))');
     case 'number':
-      return { present: `isNotNull(${col})`, str: `toString(${col})`, num: col };
+      return scalar(`isNotNull(${col})`, `toString(${col})`, col);
     case 'date':
-      return { present: `isNotNull(${col})`, str: `toString(${col})`, num: `toFloat64(toInt32(${col}))` };
+      return scalar(`isNotNull(${col})`, `toString(${col})`, `toFloat64(toInt32(${col}))`);
     case 'set':
       return {
         present: `notEmpty(${col})`,
         str: `arrayStringConcat(${col}, ',')`,
         num: 'CAST(NULL AS Nullable(Float64))',
+        elements: `CAST(${col} AS Array(String))`,
       };
   }
 }

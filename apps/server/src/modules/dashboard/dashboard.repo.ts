@@ -1,6 +1,6 @@
 import { columnSql, SNAPSHOT_TABLE, type SnapshotColumn } from '@lingxi/core/tags/snapshot';
 import type { AnalyticsDb, ChParams } from '../../db/analytics.ts';
-import { snapshotColumns } from '../tags/tags.repo.ts';
+import { snapshotColumns, snapshotDates } from '../tags/tags.repo.ts';
 
 /** Which customers a dashboard covers: the whole bank, some branches, or one RM's book (data scope of the caller). */
 export type DashboardScope = { kind: 'all' } | { kind: 'branch'; branchIds: string[] } | { kind: 'rm'; userId: string };
@@ -23,18 +23,21 @@ function scopeFilter(scope: DashboardScope, column = 'customer_id'): { sql: stri
   }
 }
 
+/** The newest tag snapshot date (from the table's partitions), or null before the first refresh. */
 export async function latestTagDate(an: AnalyticsDb): Promise<string | null> {
-  const rows = await an.query<{ d: string; n: number }>(
-    `SELECT toString(max(as_of)) AS d, toUInt32(count()) AS n FROM ${SNAPSHOT_TABLE}`,
-  );
-  return rows[0] && Number(rows[0].n) > 0 ? rows[0].d : null;
+  return (await snapshotDates(an))[0] ?? null;
 }
 
 /** SQL reading a tag of the snapshot; a tag the snapshot lacks reads as "no value". */
 async function tagReader(an: AnalyticsDb, asOf: string) {
   const columns = await snapshotColumns(an, asOf);
   const byTag = new Map(columns.map((c) => [c.tagId, c]));
-  const none = { present: '0', str: "''", num: 'CAST(NULL AS Nullable(Float64))' };
+  const none = {
+    present: '0',
+    str: "''",
+    num: 'CAST(NULL AS Nullable(Float64))',
+    elements: 'CAST([] AS Array(String))',
+  };
   return { columns, col: (tag: string) => (byTag.has(tag) ? columnSql(byTag.get(tag) as SnapshotColumn) : none) };
 }
 
@@ -60,7 +63,7 @@ export async function segments(
         : 'arrayJoin(CAST([] AS Array(String)))';
   } else {
     const x = col(dimension === 'lifecycle' ? 'lifecycle.stage' : 'wealth.tier');
-    segment = `arrayJoin(if(${x.present}, [${x.str}], CAST([] AS Array(String))))`;
+    segment = `arrayJoin(${x.elements})`;
   }
   const rows = await an.query<{ segment: string; customers: number; aum: number }>(
     `SELECT segment, toUInt32(count()) AS customers, toFloat64(sum(aum)) AS aum FROM (

@@ -2,7 +2,7 @@
 import { columnSql, SNAPSHOT_TABLE } from '@lingxi/core/tags/snapshot';
 import type { AnalyticsDb } from '../../db/analytics.ts';
 import type { OperationalDb, OperationalQueryable } from '../../db/operational.ts';
-import { snapshotColumns } from '../tags/tags.repo.ts';
+import { snapshotColumns, snapshotDates } from '../tags/tags.repo.ts';
 
 // ------------------------------------------------------------------------------------------------ analytics: tags
 
@@ -16,10 +16,8 @@ export async function snapshotRows(an: AnalyticsDb, asOf: string): Promise<numbe
 
 /** The newest tag snapshot date, else the newest month-end holdings snapshot; null for an empty bank. */
 export async function latestDataDate(an: AnalyticsDb): Promise<string | null> {
-  const t = await an.query<{ d: string; n: number }>(
-    `SELECT toString(max(as_of)) AS d, toUInt32(count()) AS n FROM ${SNAPSHOT_TABLE}`,
-  );
-  if (t[0] && Number(t[0].n) > 0) return t[0].d;
+  const [newest] = await snapshotDates(an);
+  if (newest) return newest;
   const h = await an.query<{ d: string; n: number }>(
     'SELECT toString(max(date)) AS d, toUInt32(count()) AS n FROM holdings_daily',
   );

@@ -80,16 +80,14 @@ describe('value sets', () => {
     const ix = buildTagIndex({
       asOf: '2026-03-31',
       versions: new Map(),
-      defs: [
-        { id: 'a.tier', value_type: 'enum' },
-        { id: 'a.families', value_type: 'set' },
-      ],
       universe: [1, 2, 3, 4],
       personalisationOff: [4],
       valueSets: [
         { tag: 'a.tier', value: 'mass', ids: [1, 2] },
         { tag: 'a.tier', value: 'hnw', ids: [3] },
-        { tag: 'a.families', value: 'fund,wealth', ids: [1] },
+        // set elements one by one, as the loader unnests them; a value given twice is merged
+        { tag: 'a.families', value: 'fund', ids: [1] },
+        { tag: 'a.families', value: 'wealth', ids: [1] },
         { tag: 'a.families', value: 'fund', ids: [2] },
       ],
       numeric: [],

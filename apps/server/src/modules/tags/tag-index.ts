@@ -13,7 +13,6 @@ import {
   type NormalExpr,
   type NormalLeaf,
 } from '@lingxi/core/audience/expression';
-import type { TagDefinition } from '@lingxi/core/tags/dsl';
 import roaring from 'roaring';
 import type { AppContext } from '../../app-context.ts';
 
@@ -261,18 +260,19 @@ export class TagIndex implements BitmapAlgebra<Bitmap> {
   }
 }
 
-/** Builds an index from decoded columns (used by the loader and by tests). */
+/**
+ * Builds an index from decoded columns (used by the loader and by tests). A value set is one value of an enum or
+ * boolean tag, or one element of a set tag (the loader unnests sets); a value given twice is merged.
+ */
 export function buildTagIndex(input: {
   asOf: string;
   versions: ReadonlyMap<string, number>;
-  defs: readonly Pick<TagDefinition, 'id' | 'value_type'>[];
   universe: ArrayLike<number>;
   personalisationOff: ArrayLike<number>;
   valueSets: Iterable<{ tag: string; value: string; ids: ArrayLike<number> }>;
   numeric: Iterable<{ tag: string; ids: ArrayLike<number>; values: ArrayLike<number> }>;
 }): TagIndex {
   const t0 = performance.now();
-  const types = new Map(input.defs.map((d) => [d.id, d.value_type]));
   const values = new Map<string, { byValue: Map<string, Bitmap>; present: Bitmap }>();
   for (const vs of input.valueSets) {
     let vi = values.get(vs.tag);
@@ -282,13 +282,9 @@ export function buildTagIndex(input: {
     }
     const bm = bitmapOf(vs.ids);
     vi.present.orInPlace(bm);
-    if (types.get(vs.tag) === 'set') {
-      for (const el of vs.value.split(',')) {
-        const cur = vi.byValue.get(el);
-        if (cur) cur.orInPlace(bm);
-        else vi.byValue.set(el, bm.clone());
-      }
-    } else vi.byValue.set(vs.value, bm);
+    const cur = vi.byValue.get(vs.value);
+    if (cur) cur.orInPlace(bm);
+    else vi.byValue.set(vs.value, bm);
   }
   const numeric = new Map<string, NumericIndex>();
   for (const nv of input.numeric) numeric.set(nv.tag, buildNumericIndex(nv.ids, nv.values));

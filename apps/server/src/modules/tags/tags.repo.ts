@@ -97,14 +97,13 @@ export async function ensureSnapshotColumns(an: AnalyticsDb, columns: readonly S
   for (const s of an.cluster ? toClusterStatements(stmt, an.cluster) : [stmt]) await an.command(s);
 }
 
-/** Records the column map of a snapshot (replacing any earlier one of the same date). */
+/** Records the column map of a snapshot date (after `dropSnapshot` cleared any earlier one). */
 export async function writeSnapshotColumns(
   an: AnalyticsDb,
   asOf: string,
   runId: string,
   columns: readonly SnapshotColumn[],
 ): Promise<void> {
-  await an.command('DELETE FROM tag_snapshot_columns WHERE as_of = {as_of:Date}', { as_of: asOf });
   await an.insert(
     'tag_snapshot_columns',
     columns.map((c) => ({
@@ -265,7 +264,10 @@ export async function snapshotDistributions(
     });
   }
   if (scalar.length > 0) {
-    const keys = scalar.map((c) => `if(${columnSql(c).present}, ${columnSql(c).str}, NULL) AS k${scalar.indexOf(c)}`);
+    const keys = scalar.map((c, k) => {
+      const x = columnSql(c);
+      return `if(${x.present}, ${x.str}, NULL) AS k${k}`;
+    });
     const rows = await an.query<Record<string, string | number | null>>(
       `SELECT ${scalar.map((_, k) => `k${k}`).join(', ')}, toUInt32(count()) AS n FROM (
          SELECT ${keys.join(', ')} FROM ${SNAPSHOT_TABLE} WHERE ${where})
@@ -288,7 +290,7 @@ export async function snapshotDistributions(
   }
   if (sets.length > 0) {
     const selects = sets.map((c, k) => {
-      const col = `CAST(${snapshotIdent(c.column)} AS Array(String))`;
+      const col = columnSql(c).elements;
       return `toUInt32(countIf(notEmpty(${col}))) AS n${k}, sumMap(${col}, arrayMap(x -> toUInt64(1), ${col})) AS m${k}`;
     });
     const [row] = await an.query<Record<string, unknown>>(
@@ -362,8 +364,8 @@ export async function loadValueSets(
   column: SnapshotColumn,
 ): Promise<{ value: string; ids: Uint32Array }[]> {
   const x = columnSql(column);
-  const col = snapshotIdent(column.column);
-  const value = column.valueType === 'set' ? `arrayJoin(CAST(${col} AS Array(String)))` : x.str;
+  // one row per set element; a scalar tag's text as it is (cheaper than a one-element array per row)
+  const value = column.valueType === 'set' ? `arrayJoin(${x.elements})` : x.str;
   const table = await an.queryArrow(
     `SELECT assumeNotNull(${value}) AS value, arraySort(groupArray(customer_id)) AS ids
        FROM ${SNAPSHOT_TABLE} WHERE as_of = {as_of:Date} AND ${x.present} GROUP BY value`,

@@ -351,7 +351,7 @@ export async function loadTagIndex(
   const uni = valueSets.filter((v) => v.tag === universeTagId);
   const universe = concatIds(uni.map((v) => v.ids));
   const off = uni.find((v) => v.value === 'false')?.ids ?? new Uint32Array(0);
-  return buildTagIndex({ asOf: date, versions, defs, universe, personalisationOff: off, valueSets, numeric });
+  return buildTagIndex({ asOf: date, versions, universe, personalisationOff: off, valueSets, numeric });
 }
 
 function concatIds(parts: Uint32Array[]): Uint32Array {
