@@ -180,20 +180,33 @@ export async function dropSnapshotsBefore(an: AnalyticsDb, cutoff: string): Prom
   return old;
 }
 
-/** Customers in a snapshot and, per column, how many have a value (exact). */
+/**
+ * Customers in a snapshot and, per column, how many have a value; per boolean column, how many are true. Exact: one
+ * scan, so boolean distributions need no sample.
+ */
 export async function snapshotCoverage(
   an: AnalyticsDb,
   asOf: string,
   columns: readonly SnapshotColumn[],
-): Promise<{ customers: number; nonNull: Map<string, number> }> {
+): Promise<{ customers: number; nonNull: Map<string, number>; trues: Map<string, number> }> {
+  const selects = columns.map((c, k) => {
+    const present = `toUInt32(countIf(${columnSql(c).present})) AS n${k}`;
+    return c.valueType === 'boolean'
+      ? `${present}, toUInt32(countIf(${snapshotIdent(c.column)} = 1)) AS t${k}`
+      : present;
+  });
   const [row] = await an.query<Record<string, number>>(
-    `SELECT toUInt32(count()) AS customers, ${columns.map((c, k) => `toUInt32(countIf(${columnSql(c).present})) AS n${k}`).join(', ')}
-       FROM ${SNAPSHOT_TABLE} WHERE as_of = {as_of:Date}`,
+    `SELECT toUInt32(count()) AS customers, ${selects.join(', ')} FROM ${SNAPSHOT_TABLE} WHERE as_of = {as_of:Date}`,
     { as_of: asOf },
   );
+  const trues = new Map<string, number>();
+  columns.forEach((c, k) => {
+    if (c.valueType === 'boolean') trues.set(c.column, Number(row?.[`t${k}`] ?? 0));
+  });
   return {
     customers: Number(row?.customers ?? 0),
     nonNull: new Map(columns.map((c, k) => [c.column, Number(row?.[`n${k}`] ?? 0)])),
+    trues,
   };
 }
 
@@ -201,22 +214,29 @@ export interface ColumnDistribution {
   column: string;
   /** Customers with a value among those read. */
   seen: number;
+  /** Counted over every customer, not a sample. */
+  exact?: boolean;
   /** Value → customers (enum, boolean, set tags). */
   values?: [string, number][];
   numeric?: {
     min: number;
     max: number;
     mean: number;
-    /** The 0th, 1st, …, 100th percentiles (exact over the customers read). */
+    /**
+     * The 0th, 1st, …, 100th percentiles over the customers read: exact when every customer is read; on a sample,
+     * t-digest estimates between the exact minimum and maximum.
+     */
     percentiles: number[];
   };
 }
 
 /**
- * Distribution of snapshot columns: counts per value for text tags (one GROUPING SETS scan over the low-cardinality
- * columns, `sumMap` over set elements); mean and the 101 percentiles 0…100 for numbers and dates (the service derives
- * the quantiles and the histogram from them). With `sampleEvery` > 1 only customers whose id hashes to 0 modulo it
- * are read (a fixed pseudo-random sample, the same for every column and every run).
+ * Distribution of snapshot columns: counts per value for enum and boolean tags (one GROUPING SETS scan over the
+ * low-cardinality columns), `sumMap` over set elements; mean and the 101 percentiles 0…100 for numbers and dates
+ * (the service derives the quantiles and the histogram from them). With `sampleEvery` > 1 only customers whose id
+ * hashes to 0 modulo it are read (a fixed pseudo-random sample, the same for every column and every run), and the
+ * percentiles are t-digest estimates: exact percentiles of 87 numeric columns cost 1.9 s on a 100,000-customer
+ * sample, t-digest 0.6 s, and a sample is an estimate already.
  */
 export async function snapshotDistributions(
   an: AnalyticsDb,
@@ -237,8 +257,10 @@ export async function snapshotDistributions(
     const selects = part.map((c, k) => {
       const x = columnSql(c);
       const v = `assumeNotNull(${x.num})`;
+      const quantiles = sampleEvery > 1 ? 'quantilesTDigestIf' : 'quantilesExactIf';
       return `toUInt32(countIf(${x.present})) AS n${k}, avgIf(${v}, ${x.present}) AS mean${k},
-        quantilesExactIf(${levels})(${v}, ${x.present}) AS q${k}`;
+        minIf(${v}, ${x.present}) AS lo${k}, maxIf(${v}, ${x.present}) AS hi${k},
+        ${quantiles}(${levels})(${v}, ${x.present}) AS q${k}`;
     });
     const [row] = await an.query<Record<string, unknown>>(
       `SELECT ${selects.join(', ')} FROM ${SNAPSHOT_TABLE} WHERE ${where}`,
@@ -246,15 +268,22 @@ export async function snapshotDistributions(
     );
     part.forEach((c, k) => {
       const seen = Number(row?.[`n${k}`] ?? 0);
-      const q = ((row?.[`q${k}`] as unknown[] | undefined) ?? []).map(Number);
+      const min = Number(row?.[`lo${k}`] ?? 0);
+      const max = Number(row?.[`hi${k}`] ?? 0);
+      // estimates are clamped to the exact range and kept non-decreasing (t-digest centroids are Float32)
+      let prev = min;
+      const q = ((row?.[`q${k}`] as unknown[] | undefined) ?? []).map((x, i, all) => {
+        prev = i === 0 ? min : i === all.length - 1 ? max : Math.min(max, Math.max(prev, Number(x)));
+        return prev;
+      });
       out.set(c.column, {
         column: c.column,
         seen,
         ...(seen > 0
           ? {
               numeric: {
-                min: q[0] ?? 0,
-                max: q[100] ?? 0,
+                min,
+                max,
                 mean: Number(row?.[`mean${k}`]),
                 percentiles: q,
               },

@@ -130,6 +130,26 @@ describe('tag refresh on chDB (fixture bank)', () => {
     expect(dist.sample.customersWithValue).toBeLessThan(47);
     // counts scaled to the exact coverage
     expect(Math.abs(dist.values.reduce((a, v) => a + v.count, 0) - 47)).toBeLessThanOrEqual(dist.values.length);
+    // booleans are counted exactly in the coverage scan, never sampled
+    const hasCard = tags.find((t) => t.definition.id === 'card.has_card');
+    const bools = z
+      .object({ kind: z.literal('top'), values: z.array(z.object({ value: z.string(), count: z.number() })) })
+      .strict()
+      .parse(hasCard?.distribution);
+    expect(bools.values.reduce((a, v) => a + v.count, 0)).toBe(hasCard?.nonNull);
+    expect(bools.values.map((v) => v.value).sort()).toEqual(['false', 'true']);
+    // sampled numbers: estimated percentiles stay ordered and inside the sample's exact range
+    const aum = z
+      .object({
+        kind: z.literal('numeric'),
+        min: z.number(),
+        max: z.number(),
+        quantiles: z.record(z.string(), z.number()),
+        sample: z.object({ every: z.literal(5) }),
+      })
+      .parse(tags.find((t) => t.definition.id === 'value.aum')?.distribution);
+    const qs = [aum.min, ...Object.values(aum.quantiles), aum.max];
+    expect(qs).toEqual([...qs].sort((a, b) => a - b));
     await refreshTags(ctx, { asOf: FIXTURE_AS_OF });
   });
 

@@ -270,10 +270,20 @@ async function recordStats(
   sampleCustomers = STATS_SAMPLE_CUSTOMERS,
 ): Promise<{ rows: number; customers: number }> {
   const coverage = await repo.snapshotCoverage(an, asOf, columns);
-  // Coverage is exact. Value distributions describe the shape of a tag; on a large bank they are read from a fixed
-  // pseudo-random sample (the same customers every run) and value and bin counts are scaled to the exact coverage.
+  // Coverage and boolean counts are exact. Other value distributions describe the shape of a tag; on a large bank
+  // they are read from a fixed pseudo-random sample (the same customers every run) and value and bin counts are
+  // scaled to the exact coverage.
   const every = Math.max(1, Math.round(coverage.customers / Math.max(1, sampleCustomers)));
-  const dists = new Map((await repo.snapshotDistributions(an, asOf, columns, every)).map((d) => [d.column, d]));
+  const sampled = columns.filter((c) => c.valueType !== 'boolean');
+  const dists = new Map((await repo.snapshotDistributions(an, asOf, sampled, every)).map((d) => [d.column, d]));
+  for (const [column, trues] of coverage.trues) {
+    const nonNull = coverage.nonNull.get(column) ?? 0;
+    const values: [string, number][] = [
+      ['true', trues],
+      ['false', nonNull - trues],
+    ];
+    dists.set(column, { column, seen: nonNull, exact: true, values: values.filter(([, n]) => n > 0) });
+  }
   const universe = columns.find((c) => c.tagId === universeTagId);
   const customers = (universe && coverage.nonNull.get(universe.column)) ?? 0;
   const refreshedAt = new Date().toISOString().replace('T', ' ').replace('Z', '');
@@ -282,8 +292,9 @@ async function recordStats(
     const nonNull = coverage.nonNull.get(c.column) ?? 0;
     values += nonNull;
     const d = dists.get(c.column);
-    const scale = every > 1 && d && d.seen > 0 ? nonNull / d.seen : 1;
-    const sample = every > 1 ? { sample: { every, customersWithValue: d?.seen ?? 0 } } : {};
+    const sampledHere = every > 1 && !d?.exact;
+    const scale = sampledHere && d && d.seen > 0 ? nonNull / d.seen : 1;
+    const sample = sampledHere ? { sample: { every, customersWithValue: d?.seen ?? 0 } } : {};
     const n = d?.numeric;
     const distribution = n
       ? {
