@@ -181,12 +181,12 @@ describe('tag refresh on chDB (fixture bank)', () => {
     expect((await customerTags(ctx, [C.activeAffluent], FIXTURE_AS_OF)).tags).toEqual([]);
   });
 
-  it('top: the most frequent value in the window, ties to the smallest, null when nothing matches', async () => {
+  it('top: the most frequent vocabulary value in the window, ties to the smallest, null when nothing matches', async () => {
     const def = standardCatalogue().find((d) => d.id === 'hist.top_spend_category_90d');
     if (!def) throw new Error('hist.top_spend_category_90d missing');
     const q = compileCatalogue([def]).sourceQueries[0];
     if (!q) throw new Error('no source query');
-    const [tie, window, none] = [990_001, 990_002, 990_003];
+    const [tie, window, none, other] = [990_001, 990_002, 990_003, 990_004];
     let id = 9_900_000;
     const row = (customer_id: number, day: string, merchant_category: string, txn_type = 'purchase') => ({
       txn_id: id++,
@@ -208,22 +208,26 @@ describe('tag refresh on chDB (fixture bank)', () => {
       row(window, '2026-03-01', 'auto'),
       row(window, '2026-03-02', 'fuel'),
       row(window, '2026-03-03', 'fuel'),
+      // a category outside the tag's vocabulary is never its value, however frequent
+      ...Array.from({ length: 3 }, () => row(window, '2026-03-04', 'not_a_category')),
       row(none, '2026-03-05', 'dining', 'transfer'),
+      row(other, '2026-03-05', 'not_a_category'),
     ]);
     try {
       const col = q.columns[0]?.column ?? '';
       const rows = await ctx.stores.an.query<{ customer_id: number; top: string | null }>(
-        `SELECT customer_id, ${col} AS top FROM (${q.sql}) WHERE customer_id IN (${tie}, ${window}, ${none}) ORDER BY customer_id`,
+        `SELECT customer_id, ${col} AS top FROM (${q.sql}) WHERE customer_id IN (${tie}, ${window}, ${none}, ${other}) ORDER BY customer_id`,
         { ...q.params, as_of: FIXTURE_AS_OF },
       );
       expect(rows).toEqual([
         { customer_id: tie, top: 'dining' },
         { customer_id: window, top: 'fuel' },
         { customer_id: none, top: null },
+        { customer_id: other, top: null },
       ]);
     } finally {
       await ctx.stores.an.command(
-        `ALTER TABLE transactions DELETE WHERE customer_id IN (${tie}, ${window}, ${none}) SETTINGS mutations_sync = 2`,
+        `ALTER TABLE transactions DELETE WHERE customer_id IN (${tie}, ${window}, ${none}, ${other}) SETTINGS mutations_sync = 2`,
       );
     }
   });

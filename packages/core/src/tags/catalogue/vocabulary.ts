@@ -55,6 +55,7 @@ export const vocab = {
     'apparel',
     'entertainment',
     'utilities',
+    'agriculture',
     'other',
   ],
   /** app_events.event_type */
