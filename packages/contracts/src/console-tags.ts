@@ -12,7 +12,13 @@ export const tagDistribution = z.discriminatedUnion('kind', [
     mean: z.number().nullable(),
     quantiles: z.record(z.string(), z.number().nullable()),
     histogram: z.array(z.object({ lo: z.number(), hi: z.number(), count: z.number() })),
+    outsideVocabulary: z.number().int().optional(),
   }),
-  z.object({ kind: z.literal('top'), values: z.array(z.object({ value: z.string(), count: z.number() })) }),
+  z.object({
+    kind: z.literal('top'),
+    values: z.array(z.object({ value: z.string(), count: z.number() })),
+    /** Customers whose value is outside the tag's vocabulary (absent when none). */
+    outsideVocabulary: z.number().int().optional(),
+  }),
 ]);
 export type TagDistribution = z.infer<typeof tagDistribution>;

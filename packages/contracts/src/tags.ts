@@ -87,4 +87,6 @@ export const refreshResponse = z.object({
   indexMs: z.number(),
   newVersions: z.array(z.string()),
   droppedSnapshots: z.array(z.string()),
+  /** Enum and set tags with customers whose value is outside the tag's vocabulary. */
+  outsideVocabulary: z.array(z.object({ tagId: z.string(), customers: z.number().int() })),
 });

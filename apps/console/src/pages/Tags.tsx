@@ -1,6 +1,6 @@
 import { type TagDistribution, tagDistribution } from '@lingxi/contracts/console-tags';
 import { type TagSummaryDto, tagDetailResponse, tagListResponse } from '@lingxi/contracts/tags';
-import { Card, Descriptions, Drawer, Empty, Input, Progress, Space, Table, Tabs, Tag, Typography } from 'antd';
+import { Alert, Card, Descriptions, Drawer, Empty, Input, Progress, Space, Table, Tabs, Tag, Typography } from 'antd';
 import type { EChartsOption } from 'echarts';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -99,6 +99,15 @@ function TagDrawer({ id, onClose }: { id: string | undefined; onClose(): void })
             </Descriptions.Item>
           </Descriptions>
           <Card size="small" title={t('tags.distribution')}>
+            {dist.success && dist.data.outsideVocabulary !== undefined && (
+              <Alert
+                type="warning"
+                showIcon
+                style={{ marginBottom: 8 }}
+                data-testid="tag-outside-vocabulary"
+                title={t('tags.outsideVocabulary', { count: dist.data.outsideVocabulary })}
+              />
+            )}
             {dist.success ? (
               <DistributionChart dist={dist.data} unit={d.definition.unit} name={bi(d.definition.name)} />
             ) : (

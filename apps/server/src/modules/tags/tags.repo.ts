@@ -181,32 +181,48 @@ export async function dropSnapshotsBefore(an: AnalyticsDb, cutoff: string): Prom
 }
 
 /**
- * Customers in a snapshot and, per column, how many have a value; per boolean column, how many are true. Exact: one
+ * Customers in a snapshot and, per column, how many have a value; per boolean column, how many are true; per column
+ * with a closed vocabulary (enum and set tags with `values`), how many customers have a value outside it. Exact: one
  * scan, so boolean distributions need no sample.
  */
 export async function snapshotCoverage(
   an: AnalyticsDb,
   asOf: string,
   columns: readonly SnapshotColumn[],
-): Promise<{ customers: number; nonNull: Map<string, number>; trues: Map<string, number> }> {
+  vocabularies: ReadonlyMap<string, readonly string[]> = new Map(),
+): Promise<{
+  customers: number;
+  nonNull: Map<string, number>;
+  trues: Map<string, number>;
+  outsideVocabulary: Map<string, number>;
+}> {
+  const params: ChParams = { as_of: asOf };
   const selects = columns.map((c, k) => {
-    const present = `toUInt32(countIf(${columnSql(c).present})) AS n${k}`;
-    return c.valueType === 'boolean'
-      ? `${present}, toUInt32(countIf(${snapshotIdent(c.column)} = 1)) AS t${k}`
-      : present;
+    const x = columnSql(c);
+    const parts = [`toUInt32(countIf(${x.present})) AS n${k}`];
+    if (c.valueType === 'boolean') parts.push(`toUInt32(countIf(${snapshotIdent(c.column)} = 1)) AS t${k}`);
+    const vocabulary = vocabularies.get(c.column);
+    if (vocabulary && (c.valueType === 'enum' || c.valueType === 'set')) {
+      params[`v${k}`] = [...vocabulary];
+      parts.push(`toUInt32(countIf(NOT hasAll({v${k}:Array(String)}, ${x.elements}))) AS o${k}`);
+    }
+    return parts.join(', ');
   });
   const [row] = await an.query<Record<string, number>>(
     `SELECT toUInt32(count()) AS customers, ${selects.join(', ')} FROM ${SNAPSHOT_TABLE} WHERE as_of = {as_of:Date}`,
-    { as_of: asOf },
+    params,
   );
   const trues = new Map<string, number>();
+  const outsideVocabulary = new Map<string, number>();
   columns.forEach((c, k) => {
-    if (c.valueType === 'boolean') trues.set(c.column, Number(row?.[`t${k}`] ?? 0));
+    if (row?.[`t${k}`] !== undefined) trues.set(c.column, Number(row[`t${k}`]));
+    if (row?.[`o${k}`] !== undefined) outsideVocabulary.set(c.column, Number(row[`o${k}`]));
   });
   return {
     customers: Number(row?.customers ?? 0),
     nonNull: new Map(columns.map((c, k) => [c.column, Number(row?.[`n${k}`] ?? 0)])),
     trues,
+    outsideVocabulary,
   };
 }
 

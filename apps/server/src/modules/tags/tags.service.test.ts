@@ -231,6 +231,25 @@ describe('tag refresh on chDB (fixture bank)', () => {
       );
     }
   });
+
+  // last: it registers a narrowed definition of fin.gender
+  it('reports values outside a tag vocabulary in the result, the log and the distribution', async () => {
+    const defs = standardCatalogue().map((d) => (d.id === 'fin.gender' ? { ...d, values: ['male'] } : d));
+    const r = await refreshTags(ctx, {
+      asOf: '2026-05-06',
+      definitions: validateTagDefinitions(defs),
+      rebuildIndex: false,
+    });
+    const females = (await customerTags(ctx, Object.values(C), '2026-05-06')).tags.filter(
+      (t) => t.tagId === 'fin.gender' && t.value === 'female',
+    ).length;
+    expect(females).toBeGreaterThan(0);
+    expect(r.outsideVocabulary.find((o) => o.tagId === 'fin.gender')?.customers).toBeGreaterThanOrEqual(females);
+    expect(r.outsideVocabulary.map((o) => o.tagId)).toEqual(['fin.gender']);
+    expect((await tagDetail(ctx, 'fin.gender'))?.distribution).toMatchObject({
+      outsideVocabulary: r.outsideVocabulary[0]?.customers,
+    });
+  });
 });
 
 describe('histogram from percentiles', () => {

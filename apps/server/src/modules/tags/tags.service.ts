@@ -119,6 +119,8 @@ export interface RefreshResult extends Record<string, unknown> {
   indexMs: number;
   newVersions: string[];
   droppedSnapshots: string[];
+  /** Enum and set tags with customers whose value is outside the tag's vocabulary (a data or definition problem). */
+  outsideVocabulary: { tagId: string; customers: number }[];
 }
 
 const locks = new WeakMap<AnalyticsDb, Promise<unknown>>();
@@ -181,15 +183,18 @@ export async function refreshTags(
       for (const table of Object.values(stages)) await repo.dropStage(an, table);
     }
     const st0 = performance.now();
-    const { rows, customers } = await recordStats(
+    const { rows, customers, outsideVocabulary } = await recordStats(
       an,
       asOf,
       runId,
       columns,
+      cat.byId,
       sourceMs,
       combineMs,
       opts.statsSampleCustomers,
     );
+    if (outsideVocabulary.length > 0)
+      ctx.logger.warn({ asOf, runId, outsideVocabulary }, 'tag values outside their vocabularies');
     const statsMs = performance.now() - st0;
     const cutoff = addDays(asOf, -ctx.config.tagSnapshotRetentionDays);
     const droppedSnapshots = await repo.dropSnapshotsBefore(an, cutoff);
@@ -214,6 +219,7 @@ export async function refreshTags(
       indexMs: Math.round(indexMs),
       newVersions: changed,
       droppedSnapshots,
+      outsideVocabulary,
     };
     ctx.logger.info(
       { asOf, runId, tags: result.tags, rows, durationMs: result.durationMs, newVersions: changed.length },
@@ -265,11 +271,17 @@ async function recordStats(
   asOf: string,
   runId: string,
   columns: readonly SnapshotColumn[],
+  defs: ReadonlyMap<string, TagDefinition>,
   sourceMs: Map<string, number>,
   combineMs: number,
   sampleCustomers = STATS_SAMPLE_CUSTOMERS,
-): Promise<{ rows: number; customers: number }> {
-  const coverage = await repo.snapshotCoverage(an, asOf, columns);
+): Promise<{ rows: number; customers: number; outsideVocabulary: RefreshResult['outsideVocabulary'] }> {
+  const vocabularies = new Map<string, readonly string[]>();
+  for (const c of columns) {
+    const values = defs.get(c.tagId)?.values;
+    if (values) vocabularies.set(c.column, values);
+  }
+  const coverage = await repo.snapshotCoverage(an, asOf, columns, vocabularies);
   // Coverage and boolean counts are exact. Other value distributions describe the shape of a tag; on a large bank
   // they are read from a fixed pseudo-random sample (the same customers every run) and value and bin counts are
   // scaled to the exact coverage.
@@ -288,9 +300,13 @@ async function recordStats(
   const customers = (universe && coverage.nonNull.get(universe.column)) ?? 0;
   const refreshedAt = new Date().toISOString().replace('T', ' ').replace('Z', '');
   let values = 0;
+  const outsideVocabulary: RefreshResult['outsideVocabulary'] = [];
   const rows: repo.RefreshStatRow[] = columns.map((c) => {
     const nonNull = coverage.nonNull.get(c.column) ?? 0;
     values += nonNull;
+    const outside = coverage.outsideVocabulary.get(c.column) ?? 0;
+    if (outside > 0) outsideVocabulary.push({ tagId: c.tagId, customers: outside });
+    const flagged = outside > 0 ? { outsideVocabulary: outside } : {};
     const d = dists.get(c.column);
     const sampledHere = every > 1 && !d?.exact;
     const scale = sampledHere && d && d.seen > 0 ? nonNull / d.seen : 1;
@@ -307,6 +323,7 @@ async function recordStats(
           ),
           histogram: histogramFromPercentiles(n.percentiles, nonNull),
           ...sample,
+          ...flagged,
         }
       : {
           kind: 'top',
@@ -315,6 +332,7 @@ async function recordStats(
             .sort((a, b) => b.count - a.count || a.value.localeCompare(b.value))
             .slice(0, 20),
           ...sample,
+          ...flagged,
         };
     return {
       as_of: asOf,
@@ -330,7 +348,7 @@ async function recordStats(
     };
   });
   await repo.insertRefreshStats(an, rows);
-  return { rows: values, customers };
+  return { rows: values, customers, outsideVocabulary };
 }
 
 // ---------------------------------------------------------------- index
