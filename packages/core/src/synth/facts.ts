@@ -185,7 +185,11 @@ function springFestivalOf(year: number): number | null {
   return dayFromYmd(y, m, d);
 }
 
-export function emitFacts(world: World, p: Plan, rng: Rng, out: FactsSink): void {
+/**
+ * Writes one customer's facts. `settingsRng` draws the customer's app settings (push notifications) on a stream of
+ * their own, so adding them left every other generated value unchanged.
+ */
+export function emitFacts(world: World, p: Plan, rng: Rng, out: FactsSink, settingsRng: Rng): void {
   const c = p.c;
   const id = c.id;
   const asOf = world.asOfDay;
@@ -976,6 +980,32 @@ export function emitFacts(world: World, p: Plan, rng: Rng, out: FactsSink): void
           event(ep, 'login', 'home', '', '', rng.int(30, 600), ip);
           event(ep + rng.int(10, 60), 'product_view', 'product_detail', prod.id, fam, rng.int(30, 300), ip);
         }
+      }
+    }
+    // Push notification setting: about 70% of app users answer the permission prompt within the history (on about
+    // two times in three; Gen Z turns it off more often) and about 15% of those change it later. Drawn from its own
+    // stream, so the rest of the customer's data is the same with or without these events.
+    const lastDay = Math.min(p.appEnd, asOf + 1) - 1;
+    if (lastDay >= from && settingsRng.chance(0.7)) {
+      const pushIp = `${settingsRng.pick(IP_A)}.${settingsRng.int(0, 255)}.${settingsRng.int(0, 255)}.${settingsRng.int(1, 254)}`;
+      const first = Math.min(lastDay, from + settingsRng.int(0, 60));
+      let on = settingsRng.chance(has('gen_z_95') ? 0.55 : 0.68);
+      const setting = (day: number) => {
+        session++;
+        event(
+          localToEpoch(day, settingsRng.int(8 * 3600, 22 * 3600)),
+          on ? 'push_opt_in' : 'push_opt_out',
+          'settings',
+          '',
+          '',
+          settingsRng.int(3, 30),
+          pushIp,
+        );
+      };
+      setting(first);
+      if (lastDay > first && settingsRng.chance(0.15)) {
+        on = !on;
+        setting(settingsRng.int(first + 1, lastDay));
       }
     }
   }

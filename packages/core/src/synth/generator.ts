@@ -61,6 +61,7 @@ function* generateBatches(world: World, config: SynthConfig): Generator<SynthBat
   const profileRng = new Rng();
   const factsRng = new Rng();
   const dupRng = new Rng();
+  const settingsRng = new Rng();
   const sinks = Object.fromEntries(TABLES.map((t) => [t, new ByteSink(1 << 22)])) as Record<TsvTable, ByteSink>;
   let index = 0;
   for (let first = 1; first <= config.customers; first += config.batchSize) {
@@ -83,7 +84,13 @@ function* generateBatches(world: World, config: SynthConfig): Generator<SynthBat
       const plan = planCustomer(world, id, profileRng.reseed(config.seed, id, STREAM.profile));
       const holdingsBefore = batch.holdings.length;
       const cardsBefore = batch.cards.length;
-      emitFacts(world, plan, factsRng.reseed(config.seed, id, STREAM.facts), batch);
+      emitFacts(
+        world,
+        plan,
+        factsRng.reseed(config.seed, id, STREAM.facts),
+        batch,
+        settingsRng.reseed(config.seed, id, STREAM.settings),
+      );
       batch.customers.push(plan.c);
       let hasWealth = false;
       for (let i = holdingsBefore; i < batch.holdings.length; i++) {

@@ -453,7 +453,7 @@ export function product(id: string): SynthProduct {
   return p;
 }
 
-/** Spend categories (transactions.merchant_category), aligned with the tag catalogue vocabulary plus agriculture. */
+/** Spend categories (transactions.merchant_category): the tag catalogue's vocabulary (`allCategories`). */
 export const MERCHANT_CATEGORIES = [
   'dining',
   'supermarket',

@@ -9,7 +9,7 @@ import { GIVEN_CHARS, type Place, RESIDENCE_PLACES, SURNAMES } from './reference
 import type { SynthBranch, SynthUser } from './types.ts';
 
 /** Stream numbers of the per-entity generators (see prng.ts). */
-export const STREAM = { world: 1, profile: 2, facts: 3, duplicates: 4, names: 5 } as const;
+export const STREAM = { world: 1, profile: 2, facts: 3, duplicates: 4, names: 5, settings: 6 } as const;
 
 const DISTRICT_NAMES: Readonly<Record<string, string>> = {
   '330102': '上城',
