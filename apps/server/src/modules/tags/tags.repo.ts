@@ -204,7 +204,13 @@ export async function snapshotCoverage(
     const vocabulary = vocabularies.get(c.column);
     if (vocabulary && (c.valueType === 'enum' || c.valueType === 'set')) {
       params[`v${k}`] = [...vocabulary];
-      parts.push(`toUInt32(countIf(NOT hasAll({v${k}:Array(String)}, ${x.elements}))) AS o${k}`);
+      const v = `{v${k}:Array(String)}`;
+      // an enum is tested on its LowCardinality dictionary; a set's elements one by one
+      const outside =
+        c.valueType === 'enum'
+          ? `${x.present} AND ${snapshotIdent(c.column)} NOT IN ${v}`
+          : `NOT hasAll(${v}, ${x.elements})`;
+      parts.push(`toUInt32(countIf(${outside})) AS o${k}`);
     }
     return parts.join(', ');
   });

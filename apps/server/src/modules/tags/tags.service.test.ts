@@ -234,7 +234,27 @@ describe('tag refresh on chDB (fixture bank)', () => {
 
   // last: it registers a narrowed definition of fin.gender
   it('reports values outside a tag vocabulary in the result, the log and the distribution', async () => {
-    const defs = standardCatalogue().map((d) => (d.id === 'fin.gender' ? { ...d, values: ['male'] } : d));
+    const narrowed: Record<string, string[]> = {
+      'fin.gender': ['male'],
+      'app.viewed_families_30d': ['no_such_family'],
+    };
+    const defs = standardCatalogue().map((d) => (narrowed[d.id] ? { ...d, values: narrowed[d.id] } : d));
+    // a product view inside the 30 days before the refresh date gives one customer a set value
+    await ctx.stores.an.insert('app_events', [
+      {
+        event_id: 9_900_100,
+        customer_id: C.activeAffluent,
+        ts: '2026-05-01 02:00:00',
+        event_type: 'product_view',
+        page: 'product_detail',
+        product_id: 'WM-1',
+        product_family: 'wealth',
+        session_id: 's',
+        duration_s: 30,
+        device_id: 'd',
+        ip: '10.0.0.1',
+      },
+    ]);
     const r = await refreshTags(ctx, {
       asOf: '2026-05-06',
       definitions: validateTagDefinitions(defs),
@@ -245,9 +265,13 @@ describe('tag refresh on chDB (fixture bank)', () => {
     ).length;
     expect(females).toBeGreaterThan(0);
     expect(r.outsideVocabulary.find((o) => o.tagId === 'fin.gender')?.customers).toBeGreaterThanOrEqual(females);
-    expect(r.outsideVocabulary.map((o) => o.tagId)).toEqual(['fin.gender']);
+    // every customer with a set value is outside a one-word vocabulary nobody has
+    const families = (await listTags(ctx)).tags.find((t) => t.definition.id === 'app.viewed_families_30d');
+    expect(families?.nonNull).toBeGreaterThan(0);
+    expect(r.outsideVocabulary.find((o) => o.tagId === 'app.viewed_families_30d')?.customers).toBe(families?.nonNull);
+    expect(r.outsideVocabulary.map((o) => o.tagId).sort()).toEqual(['app.viewed_families_30d', 'fin.gender']);
     expect((await tagDetail(ctx, 'fin.gender'))?.distribution).toMatchObject({
-      outsideVocabulary: r.outsideVocabulary[0]?.customers,
+      outsideVocabulary: r.outsideVocabulary.find((o) => o.tagId === 'fin.gender')?.customers,
     });
   });
 });
