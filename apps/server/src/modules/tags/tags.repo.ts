@@ -72,6 +72,38 @@ export async function dropStage(an: AnalyticsDb, table: string): Promise<void> {
   await an.command(`DROP TABLE IF EXISTS ${ident(table)}`);
 }
 
+/** Name of a stage table: the refresh's start (Unix seconds), its run id and the source query's key. */
+export function stageTableName(startedAtMs: number, runId: string, key: string): string {
+  return ident(`tag_stage_${Math.floor(startedAtMs / 1000)}_${runId}_${key}`);
+}
+
+const stageRe = /^tag_stage_(?:(\d{10})_)?/;
+
+/**
+ * Drops the stage tables that a refresh killed mid-way (process ended, machine restarted) left behind: those whose
+ * refresh started at least `olderThanSeconds` before `nowMs` (the start is in the name: the store's own table
+ * metadata has no creation time in chDB), so a refresh running in another process keeps its own. Stage tables named
+ * without a start come from an older version and are dropped too. Returns the names dropped.
+ */
+export async function dropStaleStages(
+  an: AnalyticsDb,
+  olderThanSeconds: number,
+  nowMs = Date.now(),
+): Promise<string[]> {
+  const rows = await an.query<{ name: string }>(
+    `SELECT name FROM system.tables WHERE database = currentDatabase() AND startsWith(name, 'tag_stage_') ORDER BY name`,
+  );
+  const stale = rows
+    .map((r) => r.name)
+    .filter((name) => {
+      const m = stageRe.exec(name);
+      if (!m || !identRe.test(name)) return false;
+      return m[1] === undefined || Number(m[1]) <= nowMs / 1000 - olderThanSeconds;
+    });
+  for (const name of stale) await dropStage(an, name);
+  return stale;
+}
+
 /** Drops a snapshot date (its rows and its column map). */
 export async function dropSnapshot(an: AnalyticsDb, asOf: string): Promise<void> {
   await an.command(`ALTER TABLE ${SNAPSHOT_TABLE} DROP PARTITION {as_of:Date}`, { as_of: asOf });

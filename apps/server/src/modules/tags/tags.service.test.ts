@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type { AppContext } from '../../app-context.ts';
 import { getTagIndexHolder } from './tag-index.ts';
 import { FIXTURE_CUSTOMERS as C, FIXTURE_AS_OF, loadTagFixture } from './tags.fixture.ts';
+import { dropStaleStages, stageTableName } from './tags.repo.ts';
 import { customerTags, histogramFromPercentiles, listTags, refreshTags, tagDetail } from './tags.service.ts';
 import { openTestContext } from './tags.test-context.ts';
 
@@ -294,5 +295,33 @@ describe('histogram from percentiles', () => {
     expect(h.reduce((a, b) => a + b.count, 0)).toBe(500);
     expect(histogramFromPercentiles(Array(101).fill(7), 42)).toEqual([{ lo: 7, hi: 7, count: 42 }]);
     expect(histogramFromPercentiles([], 0)).toEqual([]);
+  });
+});
+
+describe('stage tables of an interrupted refresh', () => {
+  let ctx: AppContext;
+  let dispose: () => Promise<void>;
+  beforeAll(async () => {
+    ({ ctx, dispose } = await openTestContext());
+  });
+  afterAll(async () => dispose());
+
+  it('drops the stage tables of refreshes started before the given age, and nothing else', async () => {
+    const an = ctx.stores.an;
+    const now = Date.parse('2026-11-23T12:00:00Z');
+    const create = (name: string) =>
+      an.command(`CREATE TABLE ${name} (customer_id UInt32) ENGINE = MergeTree ORDER BY customer_id`);
+    const running = stageTableName(now - 60_000, 'aaaaaaaaaaaa', 'transactions');
+    const killed = stageTableName(now - 7 * 3600_000, 'bbbbbbbbbbbb', 'app_events_history');
+    await create(running);
+    await create(killed);
+    await create('tag_stage_0123456789ab_contacts'); // an older version's name, without the start
+    await create('tag_stages_kept');
+    expect(killed).toMatch(/^tag_stage_\d{10}_bbbbbbbbbbbb_app_events_history$/);
+    expect(await dropStaleStages(an, 6 * 3600, now)).toEqual(['tag_stage_0123456789ab_contacts', killed].sort());
+    const left = await an.query<{ name: string }>(
+      "SELECT name FROM system.tables WHERE database = currentDatabase() AND startsWith(name, 'tag_stage') ORDER BY name",
+    );
+    expect(left.map((r) => r.name)).toEqual([running, 'tag_stages_kept'].sort());
   });
 });

@@ -123,6 +123,9 @@ export interface RefreshResult extends Record<string, unknown> {
   outsideVocabulary: { tagId: string; customers: number }[];
 }
 
+/** Stage tables older than this are left over from an interrupted refresh (a refresh of 1M customers takes ~30 s). */
+const STALE_STAGE_SECONDS = 6 * 3600;
+
 const locks = new WeakMap<AnalyticsDb, Promise<unknown>>();
 
 /** Serialises refreshes per analytics store. */
@@ -153,7 +156,10 @@ export async function refreshTags(
   const an = ctx.stores.an;
   return withLock(an, async () => {
     const t0 = performance.now();
+    const startedAt = Date.now();
     const runId = randomBytes(6).toString('hex');
+    const leftovers = await repo.dropStaleStages(an, STALE_STAGE_SECONDS, startedAt);
+    if (leftovers.length > 0) ctx.logger.warn({ tables: leftovers }, 'dropped stage tables of an interrupted refresh');
     const { versions, changed } = await registerDefinitions(ctx.stores.op, cat.defs);
     const stages: Record<string, string> = {};
     const sources: RefreshResult['sources'] = [];
@@ -162,7 +168,7 @@ export async function refreshTags(
     let columns: SnapshotColumn[] = [];
     try {
       for (const q of cat.compiled.sourceQueries) {
-        const table = `tag_stage_${runId}_${q.key}`;
+        const table = repo.stageTableName(startedAt, runId, q.key);
         const s0 = performance.now();
         await repo.createStage(an, table, q.sql, { ...q.params, as_of: asOf });
         stages[q.key] = table;
