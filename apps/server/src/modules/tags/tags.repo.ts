@@ -7,6 +7,7 @@ import {
   snapshotColumnType,
   snapshotIdent,
 } from '@lingxi/core/tags/snapshot';
+import type { Vector } from 'apache-arrow';
 import { z } from 'zod';
 import type { AnalyticsDb, ChParams } from '../../db/analytics.ts';
 import { toClusterStatements } from '../../db/ch-cluster.ts';
@@ -460,6 +461,138 @@ export async function loadValueSets(
   for (let i = 0; i < table.numRows; i++)
     out.push({ value: String(values?.get(i)), ids: typedCopy(ids?.get(i)?.toArray(), Uint32Array, 'ids') });
   return out;
+}
+
+/** Cells (customers × columns) read per query by `loadScalarValueSets`: 16 columns at 1M customers, ~40 MB. */
+const SCALAR_CELLS = 16_000_000;
+
+/**
+ * Sorted ids of every value of many enum and boolean tags: one scan in customer order per batch of columns (16 at
+ * 1M customers, fewer on a larger bank), enums as Arrow dictionary indices and booleans as bytes, grouped by value
+ * here. At 1M customers this replaced one GROUP BY query per column (84 columns: 4.7–6.0 s → 2.6 s). Keyed by column;
+ * values as `loadValueSets` gives them ('true'/'false', the enum).
+ */
+export async function loadScalarValueSets(
+  an: AnalyticsDb,
+  asOf: string,
+  columns: readonly SnapshotColumn[],
+): Promise<Map<string, { value: string; ids: Uint32Array }[]>> {
+  const out = new Map<string, { value: string; ids: Uint32Array }[]>();
+  if (columns.length === 0) return out;
+  const [size] = await an.query<{ n: number }>(
+    `SELECT toUInt32(count()) AS n FROM ${SNAPSHOT_TABLE} WHERE as_of = {as_of:Date}`,
+    { as_of: asOf },
+  );
+  const perQuery = Math.max(1, Math.floor(SCALAR_CELLS / Math.max(1, Number(size?.n ?? 0))));
+  for (let i = 0; i < columns.length; i += perQuery) {
+    const part = columns.slice(i, i + perQuery);
+    for (const c of part)
+      if (c.valueType !== 'enum' && c.valueType !== 'boolean')
+        throw new Error(`loadScalarValueSets: ${c.column} is a ${c.valueType} column`);
+    const table = await an.queryArrow(
+      `SELECT customer_id, ${part.map((c, k) => `${snapshotIdent(c.column)} AS c${k}`).join(', ')}
+         FROM ${SNAPSHOT_TABLE} WHERE as_of = {as_of:Date} ORDER BY customer_id
+       SETTINGS output_format_arrow_low_cardinality_as_dictionary = 1`,
+      { as_of: asOf },
+    );
+    const ids = typedCopy(table.getChild('customer_id')?.toArray(), Uint32Array, 'customer_id');
+    part.forEach((c, k) => {
+      const vector = table.getChild(`c${k}`);
+      if (!vector) throw new Error(`tag index load: column ${c.column} missing from the result`);
+      out.set(c.column, groupIdsByValue(vector, ids, c.column));
+    });
+  }
+  return out;
+}
+
+/**
+ * Groups the row ids of one Arrow column by value: a byte column (booleans: 0 false, anything else true) or a
+ * dictionary of strings (enums; each record batch may carry its own dictionary). Null rows are skipped. Two passes
+ * over the batches: count the rows of each value, then copy every row's id into its value's exact typed array, in
+ * row order.
+ */
+export function groupIdsByValue(
+  vector: Vector,
+  ids: Uint32Array,
+  column: string,
+): { value: string; ids: Uint32Array }[] {
+  const values: string[] = [];
+  const index = new Map<string, number>();
+  const codeOf = (value: string): number => {
+    let code = index.get(value);
+    if (code === undefined) {
+      code = values.length;
+      index.set(value, code);
+      values.push(value);
+    }
+    return code;
+  };
+  // per record batch: its raw codes, the global code of each raw code, its null bitmap
+  const batches = vector.data.map((d): CodedBatch => {
+    const raw: unknown = d.values;
+    const bitmap = d.nullBitmap && d.nullBitmap.length > 0 ? d.nullBitmap : undefined;
+    if (d.dictionary && (raw instanceof Int32Array || raw instanceof Int16Array || raw instanceof Int8Array)) {
+      const dict = d.dictionary;
+      const local = new Int32Array(dict.length);
+      for (let k = 0; k < dict.length; k++) local[k] = codeOf(String(dict.get(k)));
+      return { raw, local, bitmap, offset: d.offset, length: d.length };
+    }
+    if (!d.dictionary && raw instanceof Uint8Array) {
+      // a byte's code by table lookup: 0 is false, 1…255 true
+      const local = new Int32Array(256).fill(codeOf('true'));
+      local[0] = codeOf('false');
+      return { raw, local, bitmap, offset: d.offset, length: d.length };
+    }
+    throw new Error(`tag index load: column ${column} did not arrive as bytes or a string dictionary`);
+  });
+  const rows = batches.reduce((a, b) => a + b.length, 0);
+  if (rows !== ids.length) throw new Error(`tag index load: column ${column} has ${rows} rows, not ${ids.length}`);
+  const counts = new Int32Array(values.length);
+  for (const b of batches) countRows(b, counts);
+  const groups = Array.from(counts, (n) => new Uint32Array(n));
+  const filled = new Int32Array(values.length);
+  let start = 0;
+  for (const b of batches) {
+    fillRows(b, ids, start, groups, filled);
+    start += b.length;
+  }
+  return values.map((value, code) => ({ value, ids: groups[code] as Uint32Array })).filter((g) => g.ids.length > 0);
+}
+
+/**
+ * One record batch of a column: raw codes, the global code of each raw code, null bitmap (absent: no nulls). As in
+ * Arrow's own slices, the raw codes start at the batch's first row while the bitmap is read from bit `offset`.
+ */
+interface CodedBatch {
+  raw: Int32Array | Int16Array | Int8Array | Uint8Array;
+  local: Int32Array;
+  bitmap: Uint8Array | undefined;
+  offset: number;
+  length: number;
+}
+
+/** Adds the batch's rows (nulls skipped) to the count of their value code. */
+function countRows(b: CodedBatch, counts: Int32Array): void {
+  const { raw, local, bitmap, offset, length } = b;
+  for (let j = 0; j < length; j++) {
+    const bit = offset + j;
+    if (bitmap && ((bitmap[bit >> 3] as number) & (1 << (bit & 7))) === 0) continue;
+    const code = local[raw[j] as number] as number;
+    counts[code] = (counts[code] as number) + 1;
+  }
+}
+
+/** Appends the id of each of the batch's rows (nulls skipped) to its value's group; `filled` tracks the positions. */
+function fillRows(b: CodedBatch, ids: Uint32Array, start: number, groups: Uint32Array[], filled: Int32Array): void {
+  const { raw, local, bitmap, offset, length } = b;
+  for (let j = 0; j < length; j++) {
+    const bit = offset + j;
+    if (bitmap && ((bitmap[bit >> 3] as number) & (1 << (bit & 7))) === 0) continue;
+    const code = local[raw[j] as number] as number;
+    const at = filled[code] as number;
+    (groups[code] as Uint32Array)[at] = ids[start + j] as number;
+    filled[code] = at + 1;
+  }
 }
 
 /** Ids and values of a numeric or date tag, ordered by value then id (typed arrays, no text round trip). */

@@ -373,6 +373,10 @@ export async function loadTagIndex(
   const byTag = new Map(columns.map((c) => [c.tagId, c]));
   const valueSets: { tag: string; value: string; ids: Uint32Array }[] = [];
   const numeric: { tag: string; ids: Uint32Array; values: Float64Array }[] = [];
+  const scalar = defs
+    .map((d) => byTag.get(d.id))
+    .filter((c): c is SnapshotColumn => c?.valueType === 'enum' || c?.valueType === 'boolean');
+  const scalarSets = await repo.loadScalarValueSets(an, date, scalar);
   for (const d of defs) {
     const col = byTag.get(d.id);
     if (!col) continue;
@@ -381,7 +385,8 @@ export async function loadTagIndex(
       numeric.push({ tag: d.id, ids, values });
       continue;
     }
-    for (const r of await repo.loadValueSets(an, date, col)) valueSets.push({ tag: d.id, value: r.value, ids: r.ids });
+    const sets = scalarSets.get(col.column) ?? (await repo.loadValueSets(an, date, col));
+    for (const r of sets) valueSets.push({ tag: d.id, value: r.value, ids: r.ids });
   }
   const uni = valueSets.filter((v) => v.tag === universeTagId);
   const universe = concatIds(uni.map((v) => v.ids));
