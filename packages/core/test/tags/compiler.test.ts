@@ -239,6 +239,26 @@ describe('tag compiler', () => {
     expect(sql('contacts')).toMatch(/NOT has\(\{contacts_p\d+:Array\(Int64\)\}, nps\)/);
   });
 
+  it('counts top over a vocabulary by hash, among the vocabulary only; an open vocabulary keeps the strings', () => {
+    const top = (id: string, values?: string[]) =>
+      def({
+        id,
+        value_type: 'enum',
+        ...(values ? { values } : {}),
+        compute: { kind: 'aggregate', source: 'transactions', fn: 'top', column: 'merchant_category', where: [] },
+      });
+    const query = (d: TagDefinitionInput) =>
+      compileCatalogue(validateTagDefinitions([d])).sourceQueries.find((q) => q.source === 'transactions');
+    const closed = query(top('hist.top_closed', ['dining', 'travel']));
+    expect(closed?.sql).toMatch(
+      /groupArrayIf\(cityHash64\(merchant_category\), \(merchant_category IN \{transactions_p\d+:Array\(String\)\}\)\)/,
+    );
+    expect(Object.values(closed?.params ?? {})).toContainEqual(['dining', 'travel']);
+    const open = query(top('hist.top_open'));
+    expect(open?.sql).toContain('groupArrayIf(merchant_category, 1)');
+    expect(open?.sql).not.toContain('cityHash64');
+  });
+
   it('computes derived tags in dependency order in the combine query', () => {
     const order = c.tags.map((t) => t.def.id);
     expect(order.indexOf('hist.spend_30d')).toBeLessThan(order.indexOf('seg.spender'));
