@@ -108,6 +108,8 @@ const IP_A = [
   36, 39, 42, 58, 60, 101, 106, 112, 113, 114, 115, 117, 119, 120, 122, 123, 124, 125, 180, 182, 183, 202, 218, 220,
   221, 222, 223,
 ];
+/** An IPv4 address whose first octet is one of IP_A, drawn from `r`. */
+const ipFrom = (r: Rng): string => `${r.pick(IP_A)}.${r.int(0, 255)}.${r.int(0, 255)}.${r.int(1, 254)}`;
 const FAMILIES: readonly ProductFamily[] = [
   'deposit',
   'wealth',
@@ -266,7 +268,7 @@ export function emitFacts(world: World, p: Plan, rng: Rng, out: FactsSink, setti
       .tab();
     sE.str(family).tab().num(id).str('-').num(session).tab().num(dur).tab().str(dev).tab().str(ip).nl();
   };
-  const ipAddr = () => `${rng.pick(IP_A)}.${rng.int(0, 255)}.${rng.int(0, 255)}.${rng.int(1, 254)}`;
+  const ipAddr = () => ipFrom(rng);
   const spendTime = (day: number) => localToEpoch(day, SPEND_HOURS.sample(rng) * 3600 + rng.int(0, 3599));
   const appTime = (day: number) => localToEpoch(day, APP_HOURS.sample(rng) * 3600 + rng.int(0, 3599));
   const appChannel = () => (c.appUser && rng.chance(0.75) ? 'mobile_banking' : rng.chance(0.8) ? 'counter' : 'atm');
@@ -987,7 +989,7 @@ export function emitFacts(world: World, p: Plan, rng: Rng, out: FactsSink, setti
     // stream, so the rest of the customer's data is the same with or without these events.
     const lastDay = Math.min(p.appEnd, asOf + 1) - 1;
     if (lastDay >= from && settingsRng.chance(0.7)) {
-      const pushIp = `${settingsRng.pick(IP_A)}.${settingsRng.int(0, 255)}.${settingsRng.int(0, 255)}.${settingsRng.int(1, 254)}`;
+      const pushIp = ipFrom(settingsRng);
       const first = Math.min(lastDay, from + settingsRng.int(0, 60));
       let on = settingsRng.chance(has('gen_z_95') ? 0.55 : 0.68);
       const setting = (day: number) => {

@@ -3,9 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { parseResidentId, upgradeLegacyId } from '../../src/identity/resident-id.ts';
 import { dayOf, isoDate } from '../../src/synth/calendar.ts';
 import { createSyntheticBank, type SynthConfigInput } from '../../src/synth/generator.ts';
+import { MERCHANT_CATEGORIES } from '../../src/synth/products.ts';
 import { MIGRANT_ORIGINS, MOBILE_PREFIXES, MOVED_AWAY_PLACES, RESIDENCE_PLACES } from '../../src/synth/reference.ts';
 import { parseTsv } from '../../src/synth/tsv.ts';
 import { type SynthBatch, TSV_COLUMNS, TSV_TABLES } from '../../src/synth/types.ts';
+import { vocab } from '../../src/tags/catalogue/vocabulary.ts';
 
 function digest(input: SynthConfigInput): { hash: string; perCustomer: Map<number, string> } {
   const kinds = ['customers', 'sourceRecords', 'accounts', 'holdings', 'cards', 'loans', 'consents'] as const;
@@ -283,5 +285,11 @@ describe('facts', () => {
       true,
     );
     expect(isoDate(asOf)).toBe('2026-06-30');
+  });
+});
+
+describe('vocabularies shared with the tag catalogue', () => {
+  it("spend categories are exactly the catalogue's merchant categories (a top-category tag could not hold another)", () => {
+    expect([...MERCHANT_CATEGORIES].sort()).toEqual([...vocab.allCategories].sort());
   });
 });

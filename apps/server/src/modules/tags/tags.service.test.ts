@@ -3,7 +3,9 @@ import { compileCatalogue } from '@lingxi/core/tags/compiler';
 import { validateTagDefinitions } from '@lingxi/core/tags/dsl';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { openTempAnalytics } from '../../../test/support/stores.ts';
 import type { AppContext } from '../../app-context.ts';
+import type { AnalyticsDb } from '../../db/analytics.ts';
 import { getTagIndexHolder } from './tag-index.ts';
 import { FIXTURE_CUSTOMERS as C, FIXTURE_AS_OF, loadTagFixture } from './tags.fixture.ts';
 import { dropStaleStages, stageTableName } from './tags.repo.ts';
@@ -299,15 +301,14 @@ describe('histogram from percentiles', () => {
 });
 
 describe('stage tables of an interrupted refresh', () => {
-  let ctx: AppContext;
+  let an: AnalyticsDb;
   let dispose: () => Promise<void>;
   beforeAll(async () => {
-    ({ ctx, dispose } = await openTestContext());
+    ({ an, dispose } = await openTempAnalytics());
   });
   afterAll(async () => dispose());
 
   it('drops the stage tables of refreshes started before the given age, and nothing else', async () => {
-    const an = ctx.stores.an;
     const now = Date.parse('2026-11-23T12:00:00Z');
     const create = (name: string) =>
       an.command(`CREATE TABLE ${name} (customer_id UInt32) ENGINE = MergeTree ORDER BY customer_id`);

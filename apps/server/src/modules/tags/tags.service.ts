@@ -292,7 +292,8 @@ async function recordStats(
   // they are read from a fixed pseudo-random sample (the same customers every run) and value and bin counts are
   // scaled to the exact coverage.
   const every = Math.max(1, Math.round(coverage.customers / Math.max(1, sampleCustomers)));
-  const sampled = columns.filter((c) => c.valueType !== 'boolean');
+  const exact = (c: SnapshotColumn) => c.valueType === 'boolean';
+  const sampled = columns.filter((c) => !exact(c));
   const dists = new Map((await repo.snapshotDistributions(an, asOf, sampled, every)).map((d) => [d.column, d]));
   for (const [column, trues] of coverage.trues) {
     const nonNull = coverage.nonNull.get(column) ?? 0;
@@ -300,7 +301,7 @@ async function recordStats(
       ['true', trues],
       ['false', nonNull - trues],
     ];
-    dists.set(column, { column, seen: nonNull, exact: true, values: values.filter(([, n]) => n > 0) });
+    dists.set(column, { column, seen: nonNull, values: values.filter(([, n]) => n > 0) });
   }
   const universe = columns.find((c) => c.tagId === universeTagId);
   const customers = (universe && coverage.nonNull.get(universe.column)) ?? 0;
@@ -314,7 +315,7 @@ async function recordStats(
     if (outside > 0) outsideVocabulary.push({ tagId: c.tagId, customers: outside });
     const flagged = outside > 0 ? { outsideVocabulary: outside } : {};
     const d = dists.get(c.column);
-    const sampledHere = every > 1 && !d?.exact;
+    const sampledHere = every > 1 && !exact(c);
     const scale = sampledHere && d && d.seen > 0 ? nonNull / d.seen : 1;
     const sample = sampledHere ? { sample: { every, customersWithValue: d?.seen ?? 0 } } : {};
     const n = d?.numeric;
@@ -385,7 +386,8 @@ export async function loadTagIndex(
       numeric.push({ tag: d.id, ids, values });
       continue;
     }
-    const sets = scalarSets.get(col.column) ?? (await repo.loadValueSets(an, date, col));
+    const sets = col.valueType === 'set' ? await repo.loadSetElements(an, date, col) : scalarSets.get(col.column);
+    if (!sets) throw new Error(`tag index load: no value sets for ${col.column}`);
     for (const r of sets) valueSets.push({ tag: d.id, value: r.value, ids: r.ids });
   }
   const uni = valueSets.filter((v) => v.tag === universeTagId);
