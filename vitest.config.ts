@@ -7,6 +7,7 @@ export default defineConfig({
       'packages/*/src/**/*.test.ts',
       'apps/server/src/**/*.test.ts',
       'apps/server/test/**/*.test.ts',
+      'apps/console/src/**/*.test.ts',
       'e2e/**/*.e2e.test.ts',
     ],
     testTimeout: 120_000,

@@ -4,6 +4,9 @@
  * checked for a title, labelled form fields and image alt text, and the run fails on any console error, failed request
  * or 5xx response (the few 4xx a test provokes on purpose are allowed by URL).
  */
+
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { rolePermissions } from '@lingxi/core/auth/permissions';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,6 +17,7 @@ import {
   buildConsole,
   launchBrowser,
   type RunningServer,
+  runCli,
   screenshot,
   startServer,
   type Watched,
@@ -457,5 +461,46 @@ describe.skipIf(unavailable !== undefined)('console in a browser', () => {
     expect(item?.decidedBy).not.toBeNull();
     await checkPage(w, 'approvals-decided');
     await w.context.close();
+  });
+  // Last: it stops and restarts the server to import a file on its data dir.
+  it('an imported product family outside the catalogue vocabulary is flagged in the tag drawer after a refresh', async () => {
+    const w = await open();
+    await signIn(w.page, 'analyst');
+    const list = await apiCall<{ customers: { id: number }[] }>(w.page, 'GET', '/api/v1/customers?limit=1');
+    const id = list.data.customers[0]?.id;
+    expect(id).toBeDefined();
+    await w.context.close();
+    // one product view yesterday (local time) of a family the catalogue does not know
+    const d = new Date(Date.now() - 86_400_000);
+    const local = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Asia/Shanghai', dateStyle: 'short' }).format(d);
+    const file = join(server.dataDir, 'e2e-app-events.csv');
+    writeFileSync(
+      file,
+      `event_id,customer_id,ts,event_type,product_id,product_family\n987654321,${id},${local} 12:00:00,product_view,X1,crypto_asset\n`,
+    );
+    await server.restart(async () => {
+      const out = JSON.parse(
+        runCli(server.dataDir, ['import', '--source', 'app_events', '--file', file, '--json']),
+      ) as {
+        rowsLoaded: number;
+      };
+      expect(out.rowsLoaded).toBe(1);
+    });
+    const a = await open();
+    await signIn(a.page, 'analyst');
+    const refreshed = await apiCall<{ outsideVocabulary: { tagId: string; customers: number }[] }>(
+      a.page,
+      'POST',
+      '/api/v1/tags/refresh',
+      {},
+    );
+    expect(refreshed.status).toBe(200);
+    expect(refreshed.data.outsideVocabulary).toEqual([{ tagId: 'app.viewed_families_30d', customers: 1 }]);
+    await a.page.goto(`${server.url}/tags?tag=app.viewed_families_30d`);
+    const alert = a.page.getByTestId('tag-outside-vocabulary');
+    await alert.waitFor();
+    expect(await alert.textContent()).toContain('1 位客户的取值不在该标签的取值范围内');
+    await checkPage(a, 'tag-outside-vocabulary');
+    await a.context.close();
   });
 });

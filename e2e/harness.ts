@@ -25,32 +25,37 @@ export interface RunningServer {
   url: string;
   dataDir: string;
   credentials: Record<string, { username: string; password: string }>;
+  /**
+   * Stops the server, runs `whileStopped` (e.g. a CLI command on the data dir, which one process holds at a time) and
+   * starts it again on the same data dir and port; the demo bank is not created twice.
+   */
+  restart(whileStopped?: () => Promise<void> | void): Promise<void>;
   stop(): Promise<void>;
 }
 
-/**
- * Starts `lingxi start` on a fresh temp data dir with a small demo bank and waits for `/readyz`. The first-run output
- * prints the demo users' credentials once (as JSON on a line starting with `lingxi-demo-credentials`), which we read.
- */
-export async function startServer(opts: { customers?: number; port?: number } = {}): Promise<RunningServer> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'lingxi-e2e-'));
-  const port = opts.port ?? 18000 + Math.floor(Math.random() * 1000);
+const serverEnv = (dataDir: string, port: number, customers: number): NodeJS.ProcessEnv => ({
+  ...process.env,
+  LINGXI_DATA_DIR: dataDir,
+  LINGXI_PORT: String(port),
+  LINGXI_HOST: '127.0.0.1',
+  LINGXI_DEMO_CUSTOMERS: String(customers),
+  LINGXI_LOG_LEVEL: 'warn',
+  // every browser session of the suite signs in from 127.0.0.1
+  LINGXI_LOGINS_PER_IP_PER_MINUTE: '300',
+});
+
+/** Spawns `lingxi start` and waits for `/readyz`; demo credentials printed on a first run are added to `credentials`. */
+async function spawnServer(
+  env: NodeJS.ProcessEnv,
+  url: string,
+  credentials: RunningServer['credentials'],
+): Promise<ChildProcess> {
   const child: ChildProcess = spawn(process.execPath, [join(repoRoot, 'apps/server/bin/lingxi.mjs'), 'start'], {
     cwd: repoRoot,
-    env: {
-      ...process.env,
-      LINGXI_DATA_DIR: dataDir,
-      LINGXI_PORT: String(port),
-      LINGXI_HOST: '127.0.0.1',
-      LINGXI_DEMO_CUSTOMERS: String(opts.customers ?? 2000),
-      LINGXI_LOG_LEVEL: 'warn',
-      // every browser session of the suite signs in from 127.0.0.1
-      LINGXI_LOGINS_PER_IP_PER_MINUTE: '300',
-    },
+    env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  const credentials: RunningServer['credentials'] = {};
   const onData = (b: Buffer) => {
     output += b.toString();
     for (const line of output.split('\n')) {
@@ -60,29 +65,62 @@ export async function startServer(opts: { customers?: number; port?: number } = 
   };
   child.stdout?.on('data', onData);
   child.stderr?.on('data', onData);
-  const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 300_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`server exited early:\n${output.slice(-4000)}`);
     try {
       const r = await fetch(`${url}/readyz`);
-      if (r.ok) break;
+      if (r.ok) return child;
     } catch {
       // not listening yet
     }
     if (Date.now() > deadline) throw new Error(`server not ready in time:\n${output.slice(-4000)}`);
     await new Promise((r) => setTimeout(r, 500));
   }
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  child.kill('SIGTERM');
+  await new Promise((r) => child.once('exit', r));
+}
+
+/**
+ * Starts `lingxi start` on a fresh temp data dir with a small demo bank and waits for `/readyz`. The first-run output
+ * prints the demo users' credentials once (as JSON on a line starting with `lingxi-demo-credentials`), which we read.
+ */
+export async function startServer(opts: { customers?: number; port?: number } = {}): Promise<RunningServer> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'lingxi-e2e-'));
+  const port = opts.port ?? 18000 + Math.floor(Math.random() * 1000);
+  const env = serverEnv(dataDir, port, opts.customers ?? 2000);
+  const url = `http://127.0.0.1:${port}`;
+  const credentials: RunningServer['credentials'] = {};
+  let child = await spawnServer(env, url, credentials);
   return {
     url,
     dataDir,
     credentials,
+    async restart(whileStopped) {
+      await stopChild(child);
+      await whileStopped?.();
+      child = await spawnServer(env, url, credentials);
+    },
     async stop() {
-      child.kill('SIGTERM');
-      await new Promise((r) => child.once('exit', r));
+      await stopChild(child);
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** Runs a `lingxi` CLI command on a stopped server's data dir; returns stdout, throws with stderr on failure. */
+export function runCli(dataDir: string, args: readonly string[]): string {
+  const r = spawnSync(process.execPath, [join(repoRoot, 'apps/server/bin/lingxi.mjs'), ...args], {
+    cwd: repoRoot,
+    env: { ...process.env, LINGXI_DATA_DIR: dataDir, LINGXI_LOG_LEVEL: 'warn' },
+    encoding: 'utf8',
+  });
+  if (r.status !== 0) throw new Error(`lingxi ${args.join(' ')} exited ${r.status}:\n${r.stderr.slice(-4000)}`);
+  return r.stdout;
 }
 
 export interface Watched {

@@ -74,11 +74,11 @@ function TagDrawer({ id, onClose }: { id: string | undefined; onClose(): void })
             </Descriptions.Item>
             <Descriptions.Item label={t('tags.dataClass')}>{d.dataClass}</Descriptions.Item>
             <Descriptions.Item label={t('tags.version')}>v{d.version}</Descriptions.Item>
-            <Descriptions.Item label={t('tags.refresh')}>{d.definition.refresh}</Descriptions.Item>
+            <Descriptions.Item label={t('tags.refresh')}>{label('tagRefresh', d.definition.refresh)}</Descriptions.Item>
             <Descriptions.Item label={t('tags.coverage')}>
               {pct(d.coverage)} ({int(d.nonNull)}/{int(d.total)})
             </Descriptions.Item>
-            <Descriptions.Item label={t('tags.refreshedAt')}>{d.refreshedAt ?? '–'}</Descriptions.Item>
+            <Descriptions.Item label={t('tags.refreshedAt')}>{dateTime(d.refreshedAt)}</Descriptions.Item>
             <Descriptions.Item label={t('tags.purposes')}>
               {d.definition.purposes.map((p) => (
                 <Tag key={p}>{label('purposes', p)}</Tag>

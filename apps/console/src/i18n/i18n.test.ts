@@ -1,0 +1,45 @@
+/**
+ * The console's two dictionaries against each other and against the tag catalogue: every key has both languages, and
+ * every value a catalogue tag can take has a label (the audience builder, the tag drawer and the charts show labels,
+ * never raw codes).
+ */
+import { standardCatalogue } from '@lingxi/core/tags/catalogue/catalogue';
+import { describe, expect, it } from 'vitest';
+import en from './en.json';
+import zhCN from './zh-CN.json';
+
+type Dict = { [k: string]: string | Dict };
+
+function keys(d: Dict, prefix = ''): string[] {
+  return Object.entries(d).flatMap(([k, v]) => (typeof v === 'string' ? [`${prefix}${k}`] : keys(v, `${prefix}${k}.`)));
+}
+
+describe('console dictionaries', () => {
+  it('zh-CN and en have the same keys, none empty', () => {
+    expect(keys(en as Dict).sort()).toEqual(keys(zhCN as Dict).sort());
+    const empty = (d: Dict) =>
+      keys(d).filter((k) => k.split('.').reduce<Dict | string>((o, p) => (o as Dict)[p] as Dict | string, d) === '');
+    expect(empty(zhCN as Dict)).toEqual([]);
+    expect(empty(en as Dict)).toEqual([]);
+  });
+
+  it('every value of every catalogue enum and set tag, and every refresh cadence, has a label in both languages', () => {
+    const values = new Set(standardCatalogue().flatMap((d) => d.values ?? []));
+    expect(values.size).toBeGreaterThan(50);
+    for (const [lang, dict] of [
+      ['zh-CN', zhCN.tagValues],
+      ['en', en.tagValues],
+    ] as const) {
+      const labels: Record<string, string> = dict;
+      expect(
+        [...values].filter((v) => !labels[v]),
+        `${lang}: tag values without a label`,
+      ).toEqual([]);
+    }
+    const refresh = new Set(standardCatalogue().map((d) => d.refresh));
+    for (const dict of [zhCN.tagRefresh, en.tagRefresh] as const) {
+      const labels: Record<string, string> = dict;
+      expect([...refresh].filter((v) => !labels[v])).toEqual([]);
+    }
+  });
+});
