@@ -462,6 +462,44 @@ describe.skipIf(unavailable !== undefined)('console in a browser', () => {
     await checkPage(w, 'approvals-decided');
     await w.context.close();
   });
+  it('an analyst adds a bank-specific tag in the console (errors name the field), sees it listed and retires it', async () => {
+    const w = await open(undefined, (p) => /status of 400/.test(p));
+    const { page } = w;
+    await signIn(page, 'analyst');
+    await page.goto(`${server.url}/tags`);
+    await page.getByRole('button', { name: '新建自定义标签' }).click();
+    const editor = page.getByLabel('标签定义');
+    const template = await editor.inputValue();
+    await editor.fill(template.replace('id: bank.dining_spend_90d', 'id: hist.dining_spend_90d'));
+    await page.getByRole('button', { name: /校\s*验/ }).click();
+    await page.getByRole('alert').filter({ hasText: 'hist.dining_spend_90d: id' }).waitFor();
+    await editor.fill(template);
+    await page.getByRole('button', { name: /校\s*验/ }).click();
+    const result = page.getByTestId('bank-tag-result');
+    await result.filter({ hasText: '校验通过' }).waitFor();
+    await page.getByRole('button', { name: /保\s*存/ }).click();
+    await result.filter({ hasText: '已保存 1 个标签' }).waitFor();
+    await checkPage(w, 'bank-tag-saved');
+    await page.keyboard.press('Escape');
+    await page.getByLabel('筛选标签').fill('bank.');
+    const row = page.getByRole('row', { name: /bank\.dining_spend_90d/ });
+    await row.getByText('自定义').waitFor();
+    await row.getByRole('link').click();
+    await page.getByTestId('tag-detail').waitFor();
+    await page.getByTestId('tag-detail').getByLabel('原因').fill('e2e: not needed');
+    await Promise.all([
+      page.waitForResponse(
+        (r) => r.url().includes('/api/v1/tags/definitions/bank.dining_spend_90d') && r.status() === 204,
+      ),
+      page.getByRole('button', { name: /停\s*用/ }).click(),
+    ]);
+    await settle(page);
+    const list = await apiCall<{ tags: { custom: boolean }[] }>(page, 'GET', '/api/v1/tags');
+    expect(list.data.tags.filter((x) => x.custom)).toEqual([]);
+    await checkPage(w, 'bank-tag-retired');
+    await w.context.close();
+  });
+
   // Last: it stops and restarts the server to import a file on its data dir.
   it('an imported product family outside the catalogue vocabulary is flagged in the tag drawer after a refresh', async () => {
     const w = await open();

@@ -24,6 +24,8 @@ export const tagDefinitionView = z
 
 export const tagSummary = z.object({
   definition: tagDefinitionView,
+  /** A bank-specific tag (`bank.*`) defined by the bank's analysts. */
+  custom: z.boolean(),
   version: z.number().int(),
   dataClass: z.enum(['C1', 'C2']),
   behavioural: z.boolean(),
@@ -41,7 +43,36 @@ export const tagListResponse = z.object({
   asOf: z.string().nullable(),
   count: z.number().int(),
   tags: z.array(tagSummary),
+  /** Bank-specific definitions left out of the catalogue because they no longer compile. */
+  broken: z.array(z.object({ tagId: z.string(), field: z.string(), reason: z.string() })),
 });
+
+/** `POST /api/v1/tags/definitions`: bank-specific tag definitions as JSON or YAML text (one, a list or `{tags}`). */
+export const defineTagsRequest = z
+  .object({
+    text: z.string().min(1, 'must not be empty').max(1_000_000, 'at most 1,000,000 characters'),
+    format: z.enum(['json', 'yaml']).optional(),
+    /** Validate and compile against the catalogue in force without saving. */
+    dryRun: z.boolean().default(false),
+  })
+  .strict();
+export const defineTagsResponse = z.object({
+  dryRun: z.boolean(),
+  tags: z.array(
+    z.object({
+      id: z.string(),
+      /** New id (false: replaces the definition in force, which gets a new version at the next refresh). */
+      created: z.boolean(),
+      sourceColumns: z.array(z.string()),
+      dependencies: z.array(z.string()),
+    }),
+  ),
+});
+/** What a client reads from the 204 of a retire: no body. */
+export const retireTagResponse = z.undefined();
+export const retireTagRequest = z
+  .object({ reason: z.string().trim().min(1, 'must not be empty').max(500).optional() })
+  .strict();
 
 export const tagDetailResponse = tagSummary.extend({
   dependencies: z.array(z.string()),

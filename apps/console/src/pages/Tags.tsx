@@ -1,15 +1,31 @@
 import { type TagDistribution, tagDistribution } from '@lingxi/contracts/console-tags';
 import { type TagSummaryDto, tagDetailResponse, tagListResponse } from '@lingxi/contracts/tags';
-import { Alert, Card, Descriptions, Drawer, Empty, Input, Progress, Space, Table, Tabs, Tag, Typography } from 'antd';
+import {
+  Alert,
+  Button,
+  Card,
+  Descriptions,
+  Drawer,
+  Empty,
+  Input,
+  Progress,
+  Space,
+  Table,
+  Tabs,
+  Tag,
+  Typography,
+} from 'antd';
 import type { EChartsOption } from 'echarts';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router-dom';
 import { api } from '../api/client.ts';
+import { useAuth } from '../auth.tsx';
 import { Chart } from '../components/Chart.tsx';
 import { ErrorAlert, Page } from '../components/Page.tsx';
 import { bi, dateTime, int, label, pct } from '../format.ts';
 import { useApi } from '../hooks.ts';
+import { BankTagEditor, RetireBankTag } from './BankTagEditor.tsx';
 
 /** A tag value (code) in words when the dictionary knows it. */
 export function tagValueLabel(v: string): string {
@@ -51,8 +67,9 @@ export function DistributionChart({
   return <Chart option={option} height={height} label={t('tags.distributionOf', { name })} />;
 }
 
-function TagDrawer({ id, onClose }: { id: string | undefined; onClose(): void }) {
+function TagDrawer({ id, onClose, onRetired }: { id: string | undefined; onClose(): void; onRetired(): void }) {
   const { t } = useTranslation();
+  const { can } = useAuth();
   const detail = useApi(() => api('GET', `/api/v1/tags/${id}`, tagDetailResponse), [id], id !== undefined);
   const d = detail.data;
   const dist = tagDistribution.safeParse(d?.distribution);
@@ -114,6 +131,11 @@ function TagDrawer({ id, onClose }: { id: string | undefined; onClose(): void })
               <Empty description={t('common.noData')} />
             )}
           </Card>
+          {d.custom && can('tags.write') && (
+            <Card size="small" title={t('tags.bank.retireTitle')}>
+              <RetireBankTag id={d.definition.id} onRetired={onRetired} />
+            </Card>
+          )}
           <Card size="small" title={t('tags.definition')}>
             <pre
               style={{ maxHeight: 320, overflow: 'auto', margin: 0, fontSize: 12, background: '#fafafa', padding: 8 }}
@@ -183,6 +205,8 @@ function CoverageChart({ tags }: { tags: TagSummaryDto[] }) {
 
 export function TagsPage() {
   const { t } = useTranslation();
+  const { can } = useAuth();
+  const [editing, setEditing] = useState(false);
   const [params, setParams] = useSearchParams();
   const open = params.get('tag') ?? undefined;
   const list = useApi(() => api('GET', '/api/v1/tags', tagListResponse), []);
@@ -204,12 +228,24 @@ export function TagsPage() {
     <Page
       title="nav.tags"
       extra={
-        <Typography.Text type="secondary">
-          {t('tags.summary', { count: tags.length, asOf: list.data?.asOf ?? '–' })}
-        </Typography.Text>
+        <Space>
+          <Typography.Text type="secondary">
+            {t('tags.summary', { count: tags.length, asOf: list.data?.asOf ?? '–' })}
+          </Typography.Text>
+          {can('tags.write') && <Button onClick={() => setEditing(true)}>{t('tags.bank.add')}</Button>}
+        </Space>
       }
     >
       <ErrorAlert error={list.error} />
+      {list.data && list.data.broken.length > 0 && (
+        <Alert
+          type="error"
+          showIcon
+          style={{ marginBottom: 16 }}
+          title={t('tags.bank.broken', { count: list.data.broken.length })}
+          description={list.data.broken.map((b) => `${b.tagId} — ${b.field}: ${b.reason}`).join('; ')}
+        />
+      )}
       <Card title={t('tags.coverageByFamily')} style={{ marginBottom: 16 }} loading={list.loading}>
         {tags.length ? <CoverageChart tags={tags} /> : <Empty description={t('common.noData')} />}
       </Card>
@@ -261,7 +297,12 @@ export function TagsPage() {
             {
               title: t('tags.id'),
               key: 'id',
-              render: (_: unknown, s) => <Typography.Text code>{s.definition.id}</Typography.Text>,
+              render: (_: unknown, s) => (
+                <Space size={4}>
+                  <Typography.Text code>{s.definition.id}</Typography.Text>
+                  {s.custom && <Tag color="gold">{t('tags.bank.marker')}</Tag>}
+                </Space>
+              ),
             },
             {
               title: t('tags.family'),
@@ -291,7 +332,15 @@ export function TagsPage() {
           ]}
         />
       </Card>
-      <TagDrawer id={open} onClose={() => setParams({})} />
+      <TagDrawer
+        id={open}
+        onClose={() => setParams({})}
+        onRetired={() => {
+          setParams({});
+          list.reload();
+        }}
+      />
+      <BankTagEditor open={editing} onClose={() => setEditing(false)} onSaved={() => list.reload()} />
     </Page>
   );
 }

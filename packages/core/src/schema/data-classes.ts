@@ -109,6 +109,16 @@ export const operationalColumns: Record<string, TableClasses> = {
   },
   settings: c1('key', 'value', 'updated_at', 'updated_by'),
   tag_definitions: c1('id', 'version', 'hash', 'definition', 'created_at'),
+  custom_tag_definitions: c1(
+    'id',
+    'definition',
+    'created_by',
+    'created_at',
+    'updated_by',
+    'updated_at',
+    'retired_by',
+    'retired_at',
+  ),
   audiences: c1('id', 'name', 'expression', 'purpose', 'created_by', 'created_at', 'updated_at'),
   audience_snapshots: {
     ...c1('id', 'audience_id', 'as_of', 'tag_versions', 'expression', 'customer_count', 'excluded_p4', 'created_by'),

@@ -219,6 +219,52 @@ describe('audiences on the fixture bank', () => {
     expect(refreshDenied.statusCode).toBe(403);
   });
 
+  it('bank-specific tags over HTTP: analysts define (dry run, errors naming fields) and retire; marketers may not', async () => {
+    const mia = await signIn(app, 'mia');
+    const ana = await signIn(app, 'ana');
+    const def = {
+      id: 'bank.big_ticket_90d',
+      name: { zh: '近90天大额消费笔数', en: 'Big-ticket purchases, 90 d' },
+      family: 'history',
+      sub_family: 'behaviour',
+      value_type: 'number',
+      unit: 'count',
+      description: { zh: '近90天单笔一千元以上消费笔数', en: 'purchases of 1,000 yuan or more in 90 days' },
+      data_class: 'C2',
+      purposes: ['marketing'],
+      version: 1,
+      refresh: 'daily',
+      compute: {
+        kind: 'aggregate',
+        source: 'transactions',
+        fn: 'count',
+        where: [{ column: 'amount_fen', op: 'gte', value: 100_000 }],
+        window: { within_days: 90 },
+      },
+    };
+    const post = (headers: Record<string, string>, payload: Record<string, unknown>) =>
+      app.inject({ method: 'POST', url: '/api/v1/tags/definitions', headers, payload });
+    expect((await post(mia.headers, { text: JSON.stringify(def) })).statusCode).toBe(403);
+    const bad = await post(ana.headers, { text: JSON.stringify({ ...def, data_class: 'C1' }) });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().errors[0].field).toBe('bank.big_ticket_90d: data_class');
+    const extra = await post(ana.headers, { text: 'x', dryrun: true });
+    expect(extra.statusCode).toBe(400);
+    const dry = await post(ana.headers, { text: JSON.stringify(def), dryRun: true });
+    expect(dry.statusCode).toBe(200);
+    expect(dry.json()).toMatchObject({ dryRun: true, tags: [{ id: 'bank.big_ticket_90d', created: true }] });
+    const saved = await post(ana.headers, { text: JSON.stringify(def) });
+    expect(saved.json()).toMatchObject({ dryRun: false, tags: [{ id: 'bank.big_ticket_90d', created: true }] });
+    const list = await app.inject({ method: 'GET', url: '/api/v1/tags', headers: mia.headers });
+    expect(list.json().tags.find((t: { custom: boolean }) => t.custom).definition.id).toBe('bank.big_ticket_90d');
+    const del = (headers: Record<string, string>, id: string) =>
+      app.inject({ method: 'DELETE', url: `/api/v1/tags/definitions/${id}?reason=test`, headers });
+    expect((await del(mia.headers, 'bank.big_ticket_90d')).statusCode).toBe(403);
+    expect((await del(ana.headers, 'wealth.tier')).statusCode).toBe(409);
+    expect((await del(ana.headers, 'bank.big_ticket_90d')).statusCode).toBe(204);
+    expect((await del(ana.headers, 'bank.big_ticket_90d')).statusCode).toBe(404);
+  });
+
   it('P4: a tag the customer deleted leaves the live index at once and every later refresh', async () => {
     const expr: AudienceExpr = { tag: 'fin.gender', op: 'eq', value: 'male' };
     const before = await countAudience(ctx, expr, 'service');

@@ -20,7 +20,7 @@ import type { AppContext } from '../../app-context.ts';
 import { HttpProblem, notFound } from '../../http/problem.ts';
 import type { Bitmap, TagIndex } from '../tags/tag-index.ts';
 import { snapshotColumns } from '../tags/tags.repo.ts';
-import { currentTagIndex, loadCatalogue } from '../tags/tags.service.ts';
+import { activeCatalogue, currentTagIndex } from '../tags/tags.service.ts';
 import * as repo from './audiences.repo.ts';
 
 const { RoaringBitmap32 } = roaring;
@@ -45,13 +45,19 @@ export interface Evaluation {
   tagVersions: Record<string, number>;
 }
 
-function tagInfos(ctx: Ctx): ReadonlyMap<string, TagInfo> {
-  return loadCatalogue(ctx.config.timezone).byId;
+/** The catalogue in force (standard and bank-specific tags). */
+async function tagInfos(ctx: Ctx): Promise<ReadonlyMap<string, TagInfo>> {
+  return (await activeCatalogue(ctx)).byId;
 }
 
 /** Validates an expression against the catalogue; bad input becomes a 400 naming the field. */
-export function parseExpression(ctx: Ctx, expression: unknown, purpose: Purpose, field = 'expression'): NormalExpr {
-  const tags = tagInfos(ctx);
+export async function parseExpression(
+  ctx: Ctx,
+  expression: unknown,
+  purpose: Purpose,
+  field = 'expression',
+): Promise<NormalExpr> {
+  const tags = await tagInfos(ctx);
   let expr: NormalExpr;
   try {
     expr = normaliseAudienceExpr(expression, tags, field);
@@ -84,8 +90,8 @@ export async function requireIndex(ctx: Ctx): Promise<TagIndex> {
 }
 
 /** Whether rule P4 applies: a marketing audience using behavioural or model tags. */
-export function p4Applies(ctx: Ctx, expr: NormalExpr, purpose: Purpose): boolean {
-  return purpose === 'marketing' && usesBehaviouralTags(expr, tagInfos(ctx));
+export async function p4Applies(ctx: Ctx, expr: NormalExpr, purpose: Purpose): Promise<boolean> {
+  return purpose === 'marketing' && usesBehaviouralTags(expr, await tagInfos(ctx));
 }
 
 export async function evaluate(
@@ -94,13 +100,21 @@ export async function evaluate(
   purpose: Purpose,
   field = 'expression',
 ): Promise<Evaluation> {
-  const expr = parseExpression(ctx, expression, purpose, field);
+  const expr = await parseExpression(ctx, expression, purpose, field);
   const index = await requireIndex(ctx);
+  const missing = expressionTags(expr).filter((t) => !index.data.versions.has(t));
+  if (missing.length > 0)
+    throw new HttpProblem(
+      409,
+      'Conflict',
+      `${missing.join(', ')} not in the tag snapshot of ${index.asOf} yet: refresh the tags first (POST /api/v1/tags/refresh)`,
+      missing.map((t) => ({ field, reason: `tag ${t} has no values yet` })),
+    );
   const t0 = performance.now();
   let bitmap = index.evaluate(expr);
   let excluded = 0;
   const rules: RuleNote[] = [];
-  if (p4Applies(ctx, expr, purpose)) {
+  if (await p4Applies(ctx, expr, purpose)) {
     excluded = bitmap.andCardinality(index.data.personalisationOff);
     if (excluded > 0) bitmap = RoaringBitmap32.andNot(bitmap, index.data.personalisationOff);
     rules.push({
@@ -149,12 +163,12 @@ export async function sqlCountAudience(
   purpose: Purpose,
   asOf: string,
 ): Promise<{ count: number; excluded: number }> {
-  const expr = parseExpression(ctx, expression, purpose);
+  const expr = await parseExpression(ctx, expression, purpose);
   const columns = await snapshotColumns(ctx.stores.an, asOf);
   const q = compileAudienceSql(expr, {
     universeTag: universeTagId,
     personalisationTag: universeTagId,
-    excludePersonalisationOff: p4Applies(ctx, expr, purpose),
+    excludePersonalisationOff: await p4Applies(ctx, expr, purpose),
     columns: new Map(columns.map((c) => [c.tagId, c])),
   });
   return repo.sqlAudienceCount(ctx.stores.an, q.sql, { ...q.params, as_of: asOf });
@@ -177,7 +191,7 @@ export async function createAudience(
   input: { name: string; expression: unknown; purpose: Purpose },
   actor: string,
 ) {
-  parseExpression(ctx, input.expression, input.purpose);
+  await parseExpression(ctx, input.expression, input.purpose);
   const id = `aud_${randomBytes(8).toString('hex')}`;
   return toView(await repo.insertAudience(ctx.stores.op, { ...input, id, createdBy: actor }));
 }
@@ -197,7 +211,7 @@ export async function updateAudience(
   id: string,
   input: { name: string; expression: unknown; purpose: Purpose },
 ) {
-  parseExpression(ctx, input.expression, input.purpose);
+  await parseExpression(ctx, input.expression, input.purpose);
   const r = await repo.updateAudience(ctx.stores.op, id, input);
   if (!r) throw notFound(`audience ${id}`);
   return toView(r);

@@ -1,10 +1,24 @@
-/** CLI: `tags list`, `tags refresh`, `audience count` (every command takes the global `--json`). */
+/**
+ * CLI: `tags list`, `tags refresh`, `tags define --file F [--dry-run]`, `tags retire --id ID [--reason R]`,
+ * `audience count` (every command takes the global `--json`). Bank-specific tags defined here are audited with the
+ * pseudo-actor `cli`.
+ */
+import { readFileSync } from 'node:fs';
 import { type Command, InvalidArgumentError } from 'commander';
 import { z } from 'zod';
 import type { AppContext } from '../../app-context.ts';
 import { CliError, runCommand } from '../../cli/output.ts';
 import { countAudience } from '../audiences/audiences.service.ts';
+import { defineCustomTags, retireCustomTag } from './custom-tags.service.ts';
 import { listTags, refreshTags } from './tags.service.ts';
+
+const cliActor = { id: 'cli', role: null };
+
+/** A service error as a CLI error, keeping the fields it names. */
+function asCliError(err: unknown): never {
+  const e = err as Error & { errors?: unknown };
+  throw new CliError(e.message, e.errors ? { errors: e.errors } : undefined);
+}
 
 const asOfArg = (v: string): string => {
   const r = z
@@ -88,6 +102,62 @@ export function registerTagCommands(program: Command, openCtx: () => Promise<App
       ),
     );
 
+  tags
+    .command('define')
+    .description('add or replace bank-specific tags (ids under bank.) from a JSON or YAML definitions file')
+    .requiredOption('--file <path>', 'definitions: one, a list or {tags: [...]}, JSON or YAML')
+    .option('--dry-run', 'validate and compile against the catalogue without saving')
+    .option('--json', 'print exactly one JSON object on stdout')
+    .action(async (opts: { file: string; dryRun?: boolean }, cmd: Command) =>
+      runCommand(
+        cmd,
+        () =>
+          withCtx(openCtx, async (ctx) => {
+            let text: string;
+            try {
+              text = readFileSync(opts.file, 'utf8');
+            } catch (err) {
+              throw new CliError(`--file: cannot read ${opts.file}: ${(err as Error).message}`);
+            }
+            const format = /\.ya?ml$/i.test(opts.file) ? 'yaml' : /\.json$/i.test(opts.file) ? 'json' : undefined;
+            try {
+              return { ok: true, ...(await defineCustomTags(ctx, { text, format, dryRun: opts.dryRun }, cliActor)) };
+            } catch (err) {
+              return asCliError(err);
+            }
+          }),
+        (r) =>
+          [
+            `${r.dryRun ? 'valid (dry run, nothing saved)' : 'saved'}: ${r.tags.length} tag(s); the next refresh computes them`,
+            ...r.tags.map(
+              (t) => `  ${t.id}${t.created ? ' (new)' : ' (replaced)'} reads ${t.sourceColumns.join(', ') || '-'}`,
+            ),
+          ].join('\n'),
+      ),
+    );
+
+  tags
+    .command('retire')
+    .description('retire a bank-specific tag (refused while other tags or saved audiences use it)')
+    .requiredOption('--id <tag>', 'the bank-specific tag id (bank.*)')
+    .option('--reason <text>', 'why, for the audit trail')
+    .option('--json', 'print exactly one JSON object on stdout')
+    .action(async (opts: { id: string; reason?: string }, cmd: Command) =>
+      runCommand(
+        cmd,
+        () =>
+          withCtx(openCtx, async (ctx) => {
+            try {
+              await retireCustomTag(ctx, opts.id, cliActor, opts.reason);
+            } catch (err) {
+              return asCliError(err);
+            }
+            return { ok: true, retired: opts.id };
+          }),
+        (r) => `retired ${r.retired}; its snapshots stay readable`,
+      ),
+    );
+
   const audience = program.command('audience').description('audience builder');
   audience
     .command('count')
@@ -105,8 +175,7 @@ export function registerTagCommands(program: Command, openCtx: () => Promise<App
             try {
               return { ok: true, ...(await countAudience(ctx, opts.expr, purpose.data)) };
             } catch (err) {
-              const e = err as Error & { errors?: unknown };
-              throw new CliError(e.message, e.errors ? { errors: e.errors } : undefined);
+              return asCliError(err);
             }
           }),
         (r) =>

@@ -3,20 +3,27 @@ import {
   customerTagsParams,
   customerTagsQuery,
   customerTagsResponse,
+  defineTagsRequest,
+  defineTagsResponse,
   refreshRequest,
   refreshResponse,
+  retireTagRequest,
   tagDetailResponse,
   tagIdParams,
   tagListResponse,
 } from '@lingxi/contracts/tags';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import type { RouteModule } from '../../app.ts';
 import type { AppContext } from '../../app-context.ts';
 import { notFound } from '../../http/problem.ts';
 import { customerVisibleTo } from '../auth/scope.ts';
 import { identityIds } from '../customer360/c360.repo.ts';
+import { defineCustomTags, retireCustomTag } from './custom-tags.service.ts';
 import { customerTags, listTags, refreshTags, tagDetail } from './tags.service.ts';
+
+const actor = (req: FastifyRequest) => ({ id: req.user?.id ?? null, role: req.user?.role ?? null });
 
 export const tagsRoutes: RouteModule = async (fastify: FastifyInstance, ctx: AppContext) => {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
@@ -33,7 +40,7 @@ export const tagsRoutes: RouteModule = async (fastify: FastifyInstance, ctx: App
     },
     async () => {
       const r = await listTags(ctx);
-      return { asOf: r.asOf, count: r.tags.length, tags: r.tags };
+      return { asOf: r.asOf, count: r.tags.length, tags: r.tags, broken: r.broken };
     },
   );
 
@@ -89,5 +96,40 @@ export const tagsRoutes: RouteModule = async (fastify: FastifyInstance, ctx: App
       },
     },
     async (req) => refreshTags(ctx, { asOf: req.body?.asOf }),
+  );
+
+  app.post(
+    '/api/v1/tags/definitions',
+    {
+      config: { permission: 'tags.write' },
+      schema: {
+        tags: ['tags'],
+        summary: 'Add or replace bank-specific tags (ids under bank.) from JSON or YAML definitions',
+        description:
+          'The definitions are validated and compiled together with the catalogue in force; errors name the tag and ' +
+          'the field. `dryRun` checks without saving. The next refresh computes the tags. Audited.',
+        body: defineTagsRequest,
+        response: { 200: defineTagsResponse },
+      },
+    },
+    async (req) => defineCustomTags(ctx, req.body, actor(req)),
+  );
+
+  app.delete(
+    '/api/v1/tags/definitions/:id',
+    {
+      config: { permission: 'tags.write' },
+      schema: {
+        tags: ['tags'],
+        summary: 'Retire a bank-specific tag (refused while other tags or saved audiences use it)',
+        params: tagIdParams,
+        querystring: retireTagRequest,
+        response: { 204: z.null() },
+      },
+    },
+    async (req, reply) => {
+      await retireCustomTag(ctx, req.params.id, actor(req), req.query.reason);
+      return reply.status(204).send(null);
+    },
   );
 };

@@ -6,14 +6,16 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { standardCatalogue, universeTagId } from '@lingxi/core/tags/catalogue/catalogue';
-import { type CompiledCatalogue, compileCatalogue } from '@lingxi/core/tags/compiler';
-import { isBehaviouralTag, type TagDefinition } from '@lingxi/core/tags/dsl';
+import { type CompiledCatalogue, compileCatalogue, TagCompileError } from '@lingxi/core/tags/compiler';
+import { isCustomTagId } from '@lingxi/core/tags/custom';
+import { isBehaviouralTag, type TagDefinition, TagDslError, validateTagDefinition } from '@lingxi/core/tags/dsl';
 import type { SourceName } from '@lingxi/core/tags/registry';
 import type { SnapshotColumn } from '@lingxi/core/tags/snapshot';
 import { Cron } from 'croner';
 import type { AppContext } from '../../app-context.ts';
 import type { AnalyticsDb } from '../../db/analytics.ts';
 import type { OperationalDb } from '../../db/operational.ts';
+import * as customRepo from './custom-tags.repo.ts';
 import { buildTagIndex, getTagIndexHolder, type TagIndex } from './tag-index.ts';
 import * as repo from './tags.repo.ts';
 
@@ -37,10 +39,12 @@ function addDays(iso: string, days: number): string {
 
 // ---------------------------------------------------------------- catalogue
 
-interface LoadedCatalogue {
+export interface LoadedCatalogue {
   defs: TagDefinition[];
   byId: Map<string, TagDefinition>;
   compiled: CompiledCatalogue;
+  /** Bank-specific definitions left out because they no longer validate or compile (e.g. after an upgrade). */
+  broken?: { tagId: string; field: string; reason: string }[];
 }
 const catalogueCache = new Map<string, LoadedCatalogue>();
 
@@ -54,6 +58,47 @@ export function loadCatalogue(timezone = 'Asia/Shanghai', defs?: TagDefinition[]
     catalogueCache.set(timezone, c);
   }
   return c;
+}
+
+const activeCache = new WeakMap<object, { key: string; cat: LoadedCatalogue }>();
+
+/**
+ * The catalogue in force: the standard tags plus the bank-specific definitions not retired. The definitions are read
+ * from the operational store on every call (one small query, so every process sharing the store sees a change at
+ * once) and compiled once per change. A stored definition that no longer validates or compiles (an upgrade changed
+ * what it reads) is left out and reported in `broken`, with the tags depending on it, instead of failing every tag.
+ */
+export async function activeCatalogue(ctx: Pick<AppContext, 'stores' | 'config'>): Promise<LoadedCatalogue> {
+  const rows = await customRepo.activeCustomDefinitions(ctx.stores.op);
+  const standard = loadCatalogue(ctx.config.timezone);
+  if (rows.length === 0) return standard;
+  const key = `${ctx.config.timezone}|${rows.map((r) => `${r.id}@${new Date(r.updated_at).toISOString()}`).join('|')}`;
+  const hit = activeCache.get(ctx.stores.op);
+  if (hit?.key === key) return hit.cat;
+  const broken: NonNullable<LoadedCatalogue['broken']> = [];
+  let custom: TagDefinition[] = [];
+  for (const r of rows) {
+    try {
+      custom.push(validateTagDefinition(r.definition));
+    } catch (err) {
+      if (!(err instanceof TagDslError)) throw err;
+      broken.push({ tagId: r.id, field: err.issues[0]?.field ?? '(definition)', reason: err.message });
+    }
+  }
+  for (;;) {
+    try {
+      const cat: LoadedCatalogue = { ...loadCatalogue(ctx.config.timezone, [...standard.defs, ...custom]), broken };
+      activeCache.set(ctx.stores.op, { key, cat });
+      return cat;
+    } catch (err) {
+      // drop the failing bank tag (or, when a standard tag is named, the bank tags it cannot compile beside) and retry
+      if (!(err instanceof TagCompileError)) throw err;
+      const culprit = isCustomTagId(err.tagId) ? err.tagId : undefined;
+      if (culprit === undefined || !custom.some((d) => d.id === culprit)) throw err;
+      broken.push({ tagId: culprit, field: err.field, reason: err.reason });
+      custom = custom.filter((d) => d.id !== culprit);
+    }
+  }
 }
 
 /** Canonical JSON (sorted keys) of a definition without its version: the content that versions track. */
@@ -152,7 +197,9 @@ export async function refreshTags(
 ): Promise<RefreshResult> {
   const asOf = opts.asOf ?? localToday(ctx.config.timezone);
   if (!isoDate.test(asOf) || Number.isNaN(Date.parse(asOf))) throw new Error(`asOf: not a date YYYY-MM-DD: ${asOf}`);
-  const cat = loadCatalogue(ctx.config.timezone, opts.definitions);
+  const cat = opts.definitions ? loadCatalogue(ctx.config.timezone, opts.definitions) : await activeCatalogue(ctx);
+  if (cat.broken && cat.broken.length > 0)
+    ctx.logger.error({ broken: cat.broken }, 'bank-specific tag definitions left out of the refresh');
   const an = ctx.stores.an;
   return withLock(an, async () => {
     const t0 = performance.now();
@@ -408,8 +455,8 @@ function concatIds(parts: Uint32Array[]): Uint32Array {
 
 /** The current index of the context, loading the newest snapshot on first use. */
 export async function currentTagIndex(ctx: Pick<AppContext, 'stores' | 'config'>): Promise<TagIndex | undefined> {
-  return getTagIndexHolder(ctx).ensure(() =>
-    loadTagIndex(ctx.stores.an, undefined, loadCatalogue(ctx.config.timezone).defs),
+  return getTagIndexHolder(ctx).ensure(async () =>
+    loadTagIndex(ctx.stores.an, undefined, (await activeCatalogue(ctx)).defs),
   );
 }
 
@@ -417,6 +464,8 @@ export async function currentTagIndex(ctx: Pick<AppContext, 'stores' | 'config'>
 
 export interface TagSummary {
   definition: TagDefinition;
+  /** A bank-specific tag (`bank.*`), defined by the bank's analysts rather than shipped. */
+  custom: boolean;
   version: number;
   dataClass: 'C1' | 'C2';
   behavioural: boolean;
@@ -431,13 +480,14 @@ export interface TagSummary {
 
 export async function listTags(
   ctx: Pick<AppContext, 'stores' | 'config'>,
-): Promise<{ asOf: string | null; tags: TagSummary[] }> {
-  const cat = loadCatalogue(ctx.config.timezone);
+): Promise<{ asOf: string | null; tags: TagSummary[]; broken: NonNullable<LoadedCatalogue['broken']> }> {
+  const cat = await activeCatalogue(ctx);
   const stats = new Map((await repo.latestStats(ctx.stores.an)).map((s) => [s.tag_id, s]));
   const tags = cat.compiled.tags.map((t): TagSummary => {
     const s = stats.get(t.def.id);
     return {
       definition: t.def,
+      custom: isCustomTagId(t.def.id),
       version: s ? Number(s.version) : t.def.version,
       dataClass: t.dataClass,
       behavioural: isBehaviouralTag(t.def),
@@ -451,14 +501,14 @@ export async function listTags(
     };
   });
   tags.sort((a, b) => a.definition.id.localeCompare(b.definition.id));
-  return { asOf: tags.find((t) => t.asOf)?.asOf ?? null, tags };
+  return { asOf: tags.find((t) => t.asOf)?.asOf ?? null, tags, broken: cat.broken ?? [] };
 }
 
 export async function tagDetail(ctx: Pick<AppContext, 'stores' | 'config'>, id: string) {
   const { tags } = await listTags(ctx);
   const summary = tags.find((t) => t.definition.id === id);
   if (!summary) return undefined;
-  const cat = loadCatalogue(ctx.config.timezone);
+  const cat = await activeCatalogue(ctx);
   const compiled = cat.compiled.byId.get(id);
   return {
     ...summary,

@@ -1,0 +1,93 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Command } from 'commander';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { AppContext } from '../../app-context.ts';
+import { listEntries } from '../audit/audit.repo.ts';
+import { registerTagCommands } from './tags.cli.ts';
+import { activeCatalogue } from './tags.service.ts';
+import { openTestContext } from './tags.test-context.ts';
+
+describe('lingxi tags define / retire (CLI)', () => {
+  let ctx: AppContext;
+  let dispose: () => Promise<void>;
+
+  beforeAll(async () => {
+    ({ ctx, dispose } = await openTestContext());
+  });
+  afterAll(async () => dispose());
+  afterEach(() => {
+    vi.restoreAllMocks();
+    process.exitCode = undefined;
+  });
+
+  async function cli(...args: string[]): Promise<{ json: Record<string, unknown>; exitCode: number }> {
+    const out: string[] = [];
+    vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      out.push(String(chunk));
+      return true;
+    });
+    vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    const program = new Command('lingxi').option('--json').exitOverride();
+    // the stores stay open across commands: close() is a no-op here
+    registerTagCommands(program, async () => ({ ...ctx, stores: { ...ctx.stores, close: async () => {} } }));
+    process.exitCode = undefined;
+    await program.parseAsync(['node', 'lingxi', '--json', ...args]);
+    const exitCode = Number(process.exitCode ?? 0);
+    vi.restoreAllMocks();
+    return { json: JSON.parse(out.join('')) as Record<string, unknown>, exitCode };
+  }
+
+  const yaml = (dataClass: string) => `
+id: bank.salary_months_90d
+name: { zh: 近90天代发月数, en: "Salary months, 90 d" }
+family: financial
+sub_family: income
+value_type: number
+unit: months
+description: { zh: 近90天有代发工资入账的月份数, en: months with a salary credit in 90 days }
+data_class: ${dataClass}
+purposes: [marketing, service]
+version: 1
+refresh: daily
+compute:
+  kind: aggregate
+  source: transactions
+  fn: count_distinct
+  column: ts
+  transform: month
+  where: [{ column: txn_type, op: eq, value: salary }]
+  window: { within_days: 90 }
+`;
+
+  it('defines from a YAML file (dry run first), audits as cli, retires; bad files exit non-zero naming the field', async () => {
+    const file = join(ctx.config.dataDir, 'bank-tags.yaml');
+    writeFileSync(file, yaml('C1'));
+    const bad = await cli('tags', 'define', '--file', file);
+    expect(bad.exitCode).not.toBe(0);
+    expect(JSON.stringify(bad.json)).toContain('bank.salary_months_90d: data_class');
+
+    writeFileSync(file, yaml('C2'));
+    const dry = await cli('tags', 'define', '--file', file, '--dry-run');
+    expect(dry).toMatchObject({ exitCode: 0, json: { ok: true, dryRun: true } });
+    expect((await activeCatalogue(ctx)).byId.has('bank.salary_months_90d')).toBe(false);
+    const saved = await cli('tags', 'define', '--file', file);
+    expect(saved.json).toMatchObject({
+      ok: true,
+      dryRun: false,
+      tags: [{ id: 'bank.salary_months_90d', created: true }],
+    });
+    expect((await activeCatalogue(ctx)).byId.has('bank.salary_months_90d')).toBe(true);
+    expect((await listEntries(ctx.stores.op, { action: 'tags.defined', limit: 5 }))[0]?.actor_id).toBe('cli');
+
+    const missing = await cli('tags', 'define', '--file', join(ctx.config.dataDir, 'nope.yaml'));
+    expect(missing.exitCode).not.toBe(0);
+    expect(String(missing.json.error)).toMatch(/^--file: cannot read/);
+
+    expect(await cli('tags', 'retire', '--id', 'bank.salary_months_90d', '--reason', 'test')).toMatchObject({
+      exitCode: 0,
+      json: { ok: true, retired: 'bank.salary_months_90d' },
+    });
+    expect((await cli('tags', 'retire', '--id', 'bank.salary_months_90d')).exitCode).not.toBe(0);
+  });
+});
