@@ -20,7 +20,7 @@ import type { AppContext } from '../../app-context.ts';
 import { HttpProblem, notFound } from '../../http/problem.ts';
 import type { Bitmap, TagIndex } from '../tags/tag-index.ts';
 import { snapshotColumns } from '../tags/tags.repo.ts';
-import { activeCatalogue, currentTagIndex } from '../tags/tags.service.ts';
+import { currentTagIndex, lastActiveCatalogue } from '../tags/tags.service.ts';
 import * as repo from './audiences.repo.ts';
 
 const { RoaringBitmap32 } = roaring;
@@ -45,19 +45,27 @@ export interface Evaluation {
   tagVersions: Record<string, number>;
 }
 
-/** The catalogue in force (standard and bank-specific tags). */
+/** The catalogue in force (standard and bank-specific tags), as this process last read it. */
 async function tagInfos(ctx: Ctx): Promise<ReadonlyMap<string, TagInfo>> {
-  return (await activeCatalogue(ctx)).byId;
+  return (await lastActiveCatalogue(ctx)).byId;
 }
 
-/** Validates an expression against the catalogue; bad input becomes a 400 naming the field. */
+/** Validates an expression against the catalogue in force; bad input becomes a 400 naming the field. */
 export async function parseExpression(
   ctx: Ctx,
   expression: unknown,
   purpose: Purpose,
   field = 'expression',
 ): Promise<NormalExpr> {
-  const tags = await tagInfos(ctx);
+  return parseWith(await tagInfos(ctx), expression, purpose, field);
+}
+
+function parseWith(
+  tags: ReadonlyMap<string, TagInfo>,
+  expression: unknown,
+  purpose: Purpose,
+  field: string,
+): NormalExpr {
   let expr: NormalExpr;
   try {
     expr = normaliseAudienceExpr(expression, tags, field);
@@ -90,8 +98,8 @@ export async function requireIndex(ctx: Ctx): Promise<TagIndex> {
 }
 
 /** Whether rule P4 applies: a marketing audience using behavioural or model tags. */
-export async function p4Applies(ctx: Ctx, expr: NormalExpr, purpose: Purpose): Promise<boolean> {
-  return purpose === 'marketing' && usesBehaviouralTags(expr, await tagInfos(ctx));
+function p4Applies(tags: ReadonlyMap<string, TagInfo>, expr: NormalExpr, purpose: Purpose): boolean {
+  return purpose === 'marketing' && usesBehaviouralTags(expr, tags);
 }
 
 export async function evaluate(
@@ -100,7 +108,9 @@ export async function evaluate(
   purpose: Purpose,
   field = 'expression',
 ): Promise<Evaluation> {
-  const expr = await parseExpression(ctx, expression, purpose, field);
+  // one read of the catalogue in force for both the validation and P4
+  const tags = await tagInfos(ctx);
+  const expr = parseWith(tags, expression, purpose, field);
   const index = await requireIndex(ctx);
   const missing = expressionTags(expr).filter((t) => !index.data.versions.has(t));
   if (missing.length > 0)
@@ -114,7 +124,7 @@ export async function evaluate(
   let bitmap = index.evaluate(expr);
   let excluded = 0;
   const rules: RuleNote[] = [];
-  if (await p4Applies(ctx, expr, purpose)) {
+  if (p4Applies(tags, expr, purpose)) {
     excluded = bitmap.andCardinality(index.data.personalisationOff);
     if (excluded > 0) bitmap = RoaringBitmap32.andNot(bitmap, index.data.personalisationOff);
     rules.push({
@@ -163,12 +173,13 @@ export async function sqlCountAudience(
   purpose: Purpose,
   asOf: string,
 ): Promise<{ count: number; excluded: number }> {
-  const expr = await parseExpression(ctx, expression, purpose);
+  const tags = await tagInfos(ctx);
+  const expr = parseWith(tags, expression, purpose, 'expression');
   const columns = await snapshotColumns(ctx.stores.an, asOf);
   const q = compileAudienceSql(expr, {
     universeTag: universeTagId,
     personalisationTag: universeTagId,
-    excludePersonalisationOff: await p4Applies(ctx, expr, purpose),
+    excludePersonalisationOff: p4Applies(tags, expr, purpose),
     columns: new Map(columns.map((c) => [c.tagId, c])),
   });
   return repo.sqlAudienceCount(ctx.stores.an, q.sql, { ...q.params, as_of: asOf });

@@ -178,6 +178,11 @@ describe('bank-specific tags (chDB + PGlite, fixture bank)', () => {
     await deleteAudience(ctx, aud.id);
     await retireCustomTag(ctx, 'bank.affluent_diner', analyst, 'campaign over');
     await retireCustomTag(ctx, 'bank.dining_spend', analyst);
+    // this process's audiences see the retirement at once
+    const gone = await problem(
+      countAudience(ctx, { and: [{ tag: 'bank.affluent_diner', op: 'eq', value: true }] }, 'marketing'),
+    );
+    expect(gone.status).toBe(400);
     expect((await listTags(ctx)).tags.some((t) => t.custom)).toBe(false);
     const retired = await listEntries(ctx.stores.op, { action: 'tags.retired', limit: 10 });
     expect(retired.map((a) => [a.target_id, a.reason])).toEqual([

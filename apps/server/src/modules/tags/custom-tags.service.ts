@@ -82,6 +82,7 @@ export async function defineCustomTags(
     }
     return out;
   });
+  await activeCatalogue(ctx); // this process's audiences see the change at once
   return { dryRun: false, tags };
 }
 
@@ -118,4 +119,5 @@ export async function retireCustomTag(ctx: Ctx, id: string, actor: Actor, reason
     if (!(await repo.retireCustomDefinition(tx, id, actor.id ?? 'cli'))) throw notFound(`tag ${id}`);
     await appendAudit(tx, { actor, action: 'tags.retired', target: { type: 'tag', id }, reason: reason ?? null });
   });
+  await activeCatalogue(ctx); // this process's audiences see the change at once
 }

@@ -63,12 +63,30 @@ export function loadCatalogue(timezone = 'Asia/Shanghai', defs?: TagDefinition[]
 const activeCache = new WeakMap<object, { key: string; cat: LoadedCatalogue }>();
 
 /**
- * The catalogue in force: the standard tags plus the bank-specific definitions not retired. The definitions are read
- * from the operational store on every call (one small query, so every process sharing the store sees a change at
- * once) and compiled once per change. A stored definition that no longer validates or compiles (an upgrade changed
+ * The catalogue in force: the standard tags plus the bank-specific definitions not retired, read from the operational
+ * store on every call (one small query) and compiled once per change. A stored definition that no longer validates or compiles (an upgrade changed
  * what it reads) is left out and reported in `broken`, with the tags depending on it, instead of failing every tag.
  */
 export async function activeCatalogue(ctx: Pick<AppContext, 'stores' | 'config'>): Promise<LoadedCatalogue> {
+  const cat = await readActiveCatalogue(ctx);
+  lastRead.set(ctx.stores.op, cat);
+  return cat;
+}
+
+const lastRead = new WeakMap<object, LoadedCatalogue>();
+
+/**
+ * The catalogue in force as this process last read it (reading it on first use): for the audience hot path, which
+ * would otherwise pay an operational query per count (1M-customer bench, two runs: bitmap p50 3.9 ms with a read
+ * per count, 3.1 ms without). Every refresh, catalogue listing and bank-tag change in this process reads it afresh;
+ * a bank tag defined by another process sharing the store cannot be counted before a refresh anyway (the index has
+ * no values for it).
+ */
+export async function lastActiveCatalogue(ctx: Pick<AppContext, 'stores' | 'config'>): Promise<LoadedCatalogue> {
+  return lastRead.get(ctx.stores.op) ?? activeCatalogue(ctx);
+}
+
+async function readActiveCatalogue(ctx: Pick<AppContext, 'stores' | 'config'>): Promise<LoadedCatalogue> {
   const rows = await customRepo.activeCustomDefinitions(ctx.stores.op);
   const standard = loadCatalogue(ctx.config.timezone);
   if (rows.length === 0) return standard;
