@@ -497,6 +497,13 @@ describe.skipIf(unavailable !== undefined)('console in a browser', () => {
     const list = await apiCall<{ tags: { custom: boolean }[] }>(page, 'GET', '/api/v1/tags');
     expect(list.data.tags.filter((x) => x.custom)).toEqual([]);
     await checkPage(w, 'bank-tag-retired');
+    // a standard tag copied as the starting point of a bank tag checks as it is
+    await page.goto(`${server.url}/tags?tag=hist.spend_30d`);
+    await page.getByRole('button', { name: '复制为自定义标签' }).click();
+    expect(await page.getByLabel('标签定义').inputValue()).toContain('"id": "bank.hist_spend_30d"');
+    await page.getByRole('button', { name: /校\s*验/ }).click();
+    await page.getByTestId('bank-tag-result').filter({ hasText: '校验通过' }).waitFor();
+    await checkPage(w, 'bank-tag-copied');
     await w.context.close();
   });
 

@@ -1,4 +1,4 @@
-import { defineTagsResponse, retireTagResponse } from '@lingxi/contracts/tags';
+import { defineTagsResponse, retireTagResponse, type tagDefinitionView } from '@lingxi/contracts/tags';
 import { Alert, Button, Drawer, Input, Space, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -9,7 +9,7 @@ import { ErrorAlert } from '../components/Page.tsx';
 type DefineResult = z.infer<typeof defineTagsResponse>;
 
 /** A starting point for a bank-specific tag (the definition language, see docs/tags.md). */
-const TEMPLATE = `id: bank.dining_spend_90d
+export const BANK_TAG_TEMPLATE = `id: bank.dining_spend_90d
 name: { zh: 近90天餐饮消费, en: "Dining spend, 90 d" }
 family: history
 sub_family: behaviour
@@ -32,10 +32,23 @@ compute:
   window: { within_days: 90 }
 `;
 
+/** A standard tag's definition as the JSON text of a bank tag to adapt: id under `bank.`, version 1. */
+export function copyAsBankTag(def: z.infer<typeof tagDefinitionView>): string {
+  return JSON.stringify({ ...def, id: `bank.${def.id.replace(/\./g, '_')}`, version: 1 }, null, 2);
+}
+
 /** Drawer to add or replace bank-specific tags from YAML or JSON: check (dry run), then save. */
-export function BankTagEditor({ open, onClose, onSaved }: { open: boolean; onClose(): void; onSaved(): void }) {
+export function BankTagEditor({
+  initialText,
+  onClose,
+  onSaved,
+}: {
+  initialText: string;
+  onClose(): void;
+  onSaved(): void;
+}) {
   const { t } = useTranslation();
-  const [text, setText] = useState(TEMPLATE);
+  const [text, setText] = useState(initialText);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<Error>();
   const [result, setResult] = useState<DefineResult>();
@@ -54,7 +67,7 @@ export function BankTagEditor({ open, onClose, onSaved }: { open: boolean; onClo
     }
   };
   return (
-    <Drawer open={open} onClose={onClose} size="large" title={t('tags.bank.title')}>
+    <Drawer open onClose={onClose} size="large" title={t('tags.bank.title')}>
       <Space orientation="vertical" size={12} style={{ width: '100%' }}>
         <Typography.Paragraph type="secondary">{t('tags.bank.help')}</Typography.Paragraph>
         <Input.TextArea

@@ -25,7 +25,7 @@ import { Chart } from '../components/Chart.tsx';
 import { ErrorAlert, Page } from '../components/Page.tsx';
 import { bi, dateTime, int, label, pct } from '../format.ts';
 import { useApi } from '../hooks.ts';
-import { BankTagEditor, RetireBankTag } from './BankTagEditor.tsx';
+import { BANK_TAG_TEMPLATE, BankTagEditor, copyAsBankTag, RetireBankTag } from './BankTagEditor.tsx';
 
 /** A tag value (code) in words when the dictionary knows it. */
 export function tagValueLabel(v: string): string {
@@ -67,7 +67,17 @@ export function DistributionChart({
   return <Chart option={option} height={height} label={t('tags.distributionOf', { name })} />;
 }
 
-function TagDrawer({ id, onClose, onRetired }: { id: string | undefined; onClose(): void; onRetired(): void }) {
+function TagDrawer({
+  id,
+  onClose,
+  onRetired,
+  onCopy,
+}: {
+  id: string | undefined;
+  onClose(): void;
+  onRetired(): void;
+  onCopy(text: string): void;
+}) {
   const { t } = useTranslation();
   const { can } = useAuth();
   const detail = useApi(() => api('GET', `/api/v1/tags/${id}`, tagDetailResponse), [id], id !== undefined);
@@ -136,7 +146,18 @@ function TagDrawer({ id, onClose, onRetired }: { id: string | undefined; onClose
               <RetireBankTag id={d.definition.id} onRetired={onRetired} />
             </Card>
           )}
-          <Card size="small" title={t('tags.definition')}>
+          <Card
+            size="small"
+            title={t('tags.definition')}
+            extra={
+              !d.custom &&
+              can('tags.write') && (
+                <Button size="small" onClick={() => onCopy(copyAsBankTag(d.definition))}>
+                  {t('tags.bank.copy')}
+                </Button>
+              )
+            }
+          >
             <pre
               style={{ maxHeight: 320, overflow: 'auto', margin: 0, fontSize: 12, background: '#fafafa', padding: 8 }}
             >
@@ -206,7 +227,8 @@ function CoverageChart({ tags }: { tags: TagSummaryDto[] }) {
 export function TagsPage() {
   const { t } = useTranslation();
   const { can } = useAuth();
-  const [editing, setEditing] = useState(false);
+  // the editor's starting text while it is open (undefined: closed)
+  const [editing, setEditing] = useState<string>();
   const [params, setParams] = useSearchParams();
   const open = params.get('tag') ?? undefined;
   const list = useApi(() => api('GET', '/api/v1/tags', tagListResponse), []);
@@ -232,7 +254,7 @@ export function TagsPage() {
           <Typography.Text type="secondary">
             {t('tags.summary', { count: tags.length, asOf: list.data?.asOf ?? '–' })}
           </Typography.Text>
-          {can('tags.write') && <Button onClick={() => setEditing(true)}>{t('tags.bank.add')}</Button>}
+          {can('tags.write') && <Button onClick={() => setEditing(BANK_TAG_TEMPLATE)}>{t('tags.bank.add')}</Button>}
         </Space>
       }
     >
@@ -339,8 +361,14 @@ export function TagsPage() {
           setParams({});
           list.reload();
         }}
+        onCopy={(text) => {
+          setParams({});
+          setEditing(text);
+        }}
       />
-      <BankTagEditor open={editing} onClose={() => setEditing(false)} onSaved={() => list.reload()} />
+      {editing !== undefined && (
+        <BankTagEditor initialText={editing} onClose={() => setEditing(undefined)} onSaved={() => list.reload()} />
+      )}
     </Page>
   );
 }

@@ -79,6 +79,8 @@ compute:
     });
     expect((await activeCatalogue(ctx)).byId.has('bank.salary_months_90d')).toBe(true);
     expect((await listEntries(ctx.stores.op, { action: 'tags.defined', limit: 5 }))[0]?.actor_id).toBe('cli');
+    const listed = (await cli('tags', 'list')).json as { tags: { id: string; custom: boolean }[] };
+    expect(listed.tags.filter((t) => t.custom).map((t) => t.id)).toEqual(['bank.salary_months_90d']);
 
     const missing = await cli('tags', 'define', '--file', join(ctx.config.dataDir, 'nope.yaml'));
     expect(missing.exitCode).not.toBe(0);

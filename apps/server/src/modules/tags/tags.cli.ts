@@ -72,12 +72,15 @@ export function registerTagCommands(program: Command, openCtx: () => Promise<App
                 version: t.version,
                 dataClass: t.dataClass,
                 coverage: t.coverage,
+                custom: t.custom,
               })),
+              broken: r.broken,
             };
           }),
         (r) =>
           [
             `${r.count} tags (snapshot ${r.asOf ?? 'none yet'})`,
+            ...r.broken.map((b) => `error: bank tag ${b.tagId} left out: ${b.field}: ${b.reason}`),
             ...r.tags.map(
               (t) =>
                 `${t.id.padEnd(40)} ${t.family.padEnd(13)} ${t.valueType.padEnd(8)} v${t.version} ${t.dataClass} ${
