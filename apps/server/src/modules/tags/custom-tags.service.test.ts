@@ -105,6 +105,7 @@ describe('bank-specific tags (chDB + PGlite, fixture bank)', () => {
         'A1',
       ],
       ['tags: [ {id: bank.x', /\(text\)/],
+      ['tags: []', /^text: contains no tag definitions$/],
     ];
     for (const [text, field, rule] of cases) {
       const p = await problem(defineCustomTags(ctx, { text }, analyst));

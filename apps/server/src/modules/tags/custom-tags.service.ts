@@ -47,6 +47,7 @@ export async function defineCustomTags(
     if (err instanceof TagDslError) throw invalid(err.issues);
     throw err;
   }
+  if (defs.length === 0) throw invalid([{ field: 'text', reason: 'contains no tag definitions' }]);
   const prefixIssues = customDefinitionIssues(defs);
   if (prefixIssues.length > 0) throw invalid(prefixIssues);
   const active = await activeCatalogue(ctx);
