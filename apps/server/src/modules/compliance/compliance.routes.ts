@@ -5,6 +5,7 @@ import type { RouteModule } from '../../app.ts';
 import { signedIn } from '../auth/auth.plugin.ts';
 import {
   approvalSubmitSchema,
+  configuredDefaults,
   decideApproval,
   eraseCustomer,
   listApprovals,
@@ -65,7 +66,7 @@ export const complianceRoutes: RouteModule = (app, ctx) => {
   typed.get(
     '/api/v1/settings',
     { config: { permission: 'settings.read' }, schema: { tags: ['admin'], summary: 'System settings' } },
-    async () => settingsView(ctx.stores.op),
+    async () => settingsView(ctx.stores.op, configuredDefaults(ctx.config)),
   );
 
   typed.patch(

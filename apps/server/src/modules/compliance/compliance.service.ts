@@ -174,14 +174,24 @@ export const SETTING_DEFS: Record<string, SettingDef> = {
   },
 };
 
-export async function settingsView(db: OperationalQueryable) {
+/**
+ * Defaults that come from the deployment's configuration rather than from `SETTING_DEFS` (an environment variable
+ * such as LINGXI_TAG_SNAPSHOT_RETENTION_DAYS), so the settings page shows what is in force.
+ */
+export function configuredDefaults(
+  config: Pick<AppContext['config'], 'tagSnapshotRetentionDays'>,
+): Record<string, unknown> {
+  return { 'retention.tagSnapshotDays': config.tagSnapshotRetentionDays };
+}
+
+export async function settingsView(db: OperationalQueryable, defaults: Record<string, unknown> = {}) {
   const stored = new Map((await repo.latestSettings(db)).map((r) => [r.key, r]));
   return {
     settings: Object.entries(SETTING_DEFS).map(([key, def]) => {
       const row = stored.get(key);
       return {
         key,
-        value: row ? row.value : def.default,
+        value: row ? row.value : key in defaults ? defaults[key] : def.default,
         type: def.type,
         description: def.description,
         updatedAt: row?.changed_at ?? null,
@@ -218,7 +228,7 @@ export async function updateSettings(ctx: AppContext, user: AuthUser, values: Re
       details: { values },
     });
   });
-  return settingsView(ctx.stores.op);
+  return settingsView(ctx.stores.op, configuredDefaults(ctx.config));
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -6,10 +6,19 @@ import { z } from 'zod';
 import { openTempAnalytics } from '../../../test/support/stores.ts';
 import type { AppContext } from '../../app-context.ts';
 import type { AnalyticsDb } from '../../db/analytics.ts';
+import { insertSetting } from '../compliance/compliance.repo.ts';
+import { configuredDefaults, settingsView } from '../compliance/compliance.service.ts';
 import { getTagIndexHolder } from './tag-index.ts';
 import { FIXTURE_CUSTOMERS as C, FIXTURE_AS_OF, loadTagFixture } from './tags.fixture.ts';
 import { dropStaleStages, stageTableName } from './tags.repo.ts';
-import { customerTags, histogramFromPercentiles, listTags, refreshTags, tagDetail } from './tags.service.ts';
+import {
+  customerTags,
+  histogramFromPercentiles,
+  listTags,
+  refreshTags,
+  snapshotRetentionDays,
+  tagDetail,
+} from './tags.service.ts';
 import { openTestContext } from './tags.test-context.ts';
 
 describe('tag refresh on chDB (fixture bank)', () => {
@@ -235,7 +244,7 @@ describe('tag refresh on chDB (fixture bank)', () => {
     }
   });
 
-  // last: it registers a narrowed definition of fin.gender
+  // near the end: it registers a narrowed definition of fin.gender
   it('reports values outside a tag vocabulary in the result, the log and the distribution', async () => {
     const narrowed: Record<string, string[]> = {
       'fin.gender': ['male'],
@@ -276,6 +285,22 @@ describe('tag refresh on chDB (fixture bank)', () => {
     expect((await tagDetail(ctx, 'fin.gender'))?.distribution).toMatchObject({
       outsideVocabulary: r.outsideVocabulary.find((o) => o.tagId === 'fin.gender')?.customers,
     });
+  });
+
+  // last: it moves the newest snapshot to 2026-06-10
+  it("an administrator's retention setting overrides the configured default, and the settings page shows both", async () => {
+    const shown = async () =>
+      (await settingsView(ctx.stores.op, configuredDefaults({ tagSnapshotRetentionDays: 90 }))).settings.find(
+        (x) => x.key === 'retention.tagSnapshotDays',
+      )?.value;
+    expect(await shown()).toBe(90);
+    expect(await snapshotRetentionDays(ctx)).toBe(ctx.config.tagSnapshotRetentionDays);
+    await insertSetting(ctx.stores.op, 'retention.tagSnapshotDays', 30, 'storage plan', 'u-admin');
+    expect(await shown()).toBe(30);
+    expect(await snapshotRetentionDays(ctx)).toBe(30);
+    // the configured default (400 days) would keep the May snapshots; the setting (30 days) drops them
+    const r = await refreshTags(ctx, { asOf: '2026-06-10', rebuildIndex: false });
+    expect(r.droppedSnapshots).toEqual(['2026-05-06', '2026-05-05']);
   });
 });
 

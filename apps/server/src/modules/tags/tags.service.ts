@@ -12,9 +12,11 @@ import { isBehaviouralTag, type TagDefinition, TagDslError, validateTagDefinitio
 import type { SourceName } from '@lingxi/core/tags/registry';
 import type { SnapshotColumn } from '@lingxi/core/tags/snapshot';
 import { Cron } from 'croner';
+import { z } from 'zod';
 import type { AppContext } from '../../app-context.ts';
 import type { AnalyticsDb } from '../../db/analytics.ts';
 import type { OperationalDb } from '../../db/operational.ts';
+import { latestSettings } from '../compliance/compliance.repo.ts';
 import * as customRepo from './custom-tags.repo.ts';
 import { buildTagIndex, getTagIndexHolder, type TagIndex } from './tag-index.ts';
 import * as repo from './tags.repo.ts';
@@ -267,7 +269,7 @@ export async function refreshTags(
     if (outsideVocabulary.length > 0)
       ctx.logger.warn({ asOf, runId, outsideVocabulary }, 'tag values outside their vocabularies');
     const statsMs = performance.now() - st0;
-    const cutoff = addDays(asOf, -ctx.config.tagSnapshotRetentionDays);
+    const cutoff = addDays(asOf, -(await snapshotRetentionDays(ctx)));
     const droppedSnapshots = await repo.dropSnapshotsBefore(an, cutoff);
     let indexMs = 0;
     if (opts.rebuildIndex !== false) {
@@ -298,6 +300,16 @@ export async function refreshTags(
     );
     return result;
   });
+}
+
+/**
+ * Days of tag snapshots kept: the administrator's setting `retention.tagSnapshotDays` (console settings page, audited)
+ * once one is saved, else the configured default (LINGXI_TAG_SNAPSHOT_RETENTION_DAYS, 400 days).
+ */
+export async function snapshotRetentionDays(ctx: Pick<AppContext, 'stores' | 'config'>): Promise<number> {
+  const row = (await latestSettings(ctx.stores.op)).find((r) => r.key === 'retention.tagSnapshotDays');
+  const days = z.number().int().min(1).safeParse(row?.value);
+  return days.success ? days.data : ctx.config.tagSnapshotRetentionDays;
 }
 
 /**
