@@ -3,6 +3,7 @@ import { buildApp } from '../app.ts';
 import { loadConfig } from '../config.ts';
 import { openContext, writeServerLock } from '../context.ts';
 import { registerAuditCommands } from '../modules/audit/audit.cli.ts';
+import { startRetentionScheduler } from '../modules/compliance/compliance.service.ts';
 import { registerComplianceCheckCommand } from '../modules/compliance/compliance-check.cli.ts';
 import { registerGoldenCommands } from '../modules/golden/golden.cli.ts';
 import { registerIdentityCommands } from '../modules/identity/identity.cli.ts';
@@ -31,10 +32,12 @@ async function serve(opts: { ensureDemo: boolean }): Promise<void> {
   process.stderr.write(`Lingxi is running at ${url}  (API docs: ${url}/docs)\n`);
   let stopTagScheduler = () => {};
   let stopModelScheduler = () => {};
+  let stopRetentionScheduler = () => {};
   const shutdown = async () => {
     releaseLock();
     stopTagScheduler();
     stopModelScheduler();
+    stopRetentionScheduler();
     await app.close();
     await ctx.stores.close();
     process.exit(0);
@@ -54,6 +57,7 @@ async function serve(opts: { ensureDemo: boolean }): Promise<void> {
   }
   stopTagScheduler = startTagScheduler(ctx);
   stopModelScheduler = startModelScheduler(ctx);
+  stopRetentionScheduler = startRetentionScheduler(ctx);
 }
 
 program

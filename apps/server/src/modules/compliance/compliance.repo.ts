@@ -1,4 +1,5 @@
 import type { CustomerScope } from '@lingxi/core/auth/permissions';
+import type { AnalyticsDb } from '../../db/analytics.ts';
 import type { OperationalQueryable } from '../../db/operational.ts';
 import { scopeSql } from '../auth/scope.ts';
 
@@ -251,4 +252,19 @@ export async function isErased(db: OperationalQueryable, id: number): Promise<bo
     [id],
   );
   return rows[0]?.erased;
+}
+
+/** Months (the YYYYMM partitions of `contacts`, by UTC time) that hold contact history. */
+export async function contactMonths(an: AnalyticsDb): Promise<number[]> {
+  const rows = await an.query<{ m: string }>(
+    `SELECT DISTINCT partition AS m FROM system.parts
+      WHERE database = currentDatabase() AND table = {t:String} AND active ORDER BY m`,
+    { t: an.cluster ? 'contacts_local' : 'contacts' },
+  );
+  return rows.map((r) => Number(r.m)).filter((m) => Number.isInteger(m) && m > 0);
+}
+
+/** Drops one month of contact history (a whole partition). */
+export async function dropContactMonth(an: AnalyticsDb, month: number): Promise<void> {
+  await an.command('ALTER TABLE contacts DROP PARTITION {m:UInt32}', { m: month });
 }

@@ -12,6 +12,7 @@ import { openMemoryOperationalDb } from '../../db/operational.ts';
 import { verifyAuditChain } from '../audit/audit.service.ts';
 import { addBranch, addCustomer, addUser, type Session, signIn, testContext } from '../auth/auth.test-support.ts';
 import { mayContactBatch } from '../consents/consents.service.ts';
+import { pruneContactHistory } from './compliance.service.ts';
 
 /**
  * The compliance server on PGlite + chDB: rule parameters, settings, maker–checker, suitability, erasure, the consent
@@ -534,5 +535,37 @@ describe('compliance, consents and H5 over HTTP', () => {
     );
     expect(audit.rows[0]?.n).toBe(1);
     expect((await verifyAuditChain(op)).ok).toBe(true);
+  });
+
+  it('contact history retention: the setting drops whole months before the cutoff, audited; recent contacts stay', async () => {
+    const r = await call('adm', 'PATCH', '/api/v1/settings', {
+      values: { 'retention.contactHistoryDays': 365 },
+      reason: 'storage plan',
+    });
+    expect(r.statusCode).toBe(200);
+    const old = (id: number, ts: string) => ({
+      contact_id: id,
+      customer_id: 11,
+      ts,
+      channel: 'sms',
+      purpose: 'marketing',
+      outcome: 'ignored',
+      rule_ids: [],
+    });
+    await an.insert('contacts', [old(9001, '2019-01-15 02:00:00'), old(9002, '2024-06-10 02:00:00')]);
+    const count = async (where: string) =>
+      Number((await an.query<{ n: string }>(`SELECT count() AS n FROM contacts WHERE ${where}`))[0]?.n);
+    const recent = await count('ts >= now() - INTERVAL 30 DAY');
+    expect(recent).toBeGreaterThan(0);
+    const now = new Date();
+    const pruned = await pruneContactHistory(ctx, now);
+    expect(pruned.droppedMonths).toEqual([201901, 202406]);
+    expect(await count("ts < '2025-01-01'")).toBe(0);
+    expect(await count('ts >= now() - INTERVAL 30 DAY')).toBe(recent);
+    const audit = await op.query<{ details: { months: number[] } }>(
+      "SELECT details FROM audit_log WHERE action = 'retention.contacts_pruned'",
+    );
+    expect(audit.rows.map((a) => a.details.months)).toEqual([[201901, 202406]]);
+    expect((await pruneContactHistory(ctx, now)).droppedMonths).toEqual([]);
   });
 });

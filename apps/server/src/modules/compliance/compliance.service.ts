@@ -24,6 +24,7 @@ import {
   type SalesChannel,
   type SuitabilityResult,
 } from '@lingxi/core/compliance/suitability';
+import { Cron } from 'croner';
 import { z } from 'zod';
 import type { AppContext } from '../../app-context.ts';
 import type { OperationalQueryable } from '../../db/operational.ts';
@@ -229,6 +230,59 @@ export async function updateSettings(ctx: AppContext, user: AuthUser, values: Re
     });
   });
   return settingsView(ctx.stores.op, configuredDefaults(ctx.config));
+}
+
+/** A numeric setting in force: the stored value when an administrator saved one, else the given default. */
+export async function numericSetting(db: OperationalQueryable, key: string, fallback: number): Promise<number> {
+  const row = (await repo.latestSettings(db)).find((r) => r.key === key);
+  const v = z.number().int().min(1).safeParse(row?.value);
+  return v.success ? v.data : fallback;
+}
+
+function isoDay(d: Date): string {
+  return d.toISOString().slice(0, 10);
+}
+
+/**
+ * Applies `retention.contactHistoryDays`: drops the months of contact history (`contacts` partitions, by UTC month)
+ * that end before the cutoff, so at least the configured days stay (up to a month more). Audited when it drops
+ * anything. Returns the cutoff and the months dropped.
+ */
+export async function pruneContactHistory(
+  ctx: Pick<AppContext, 'stores'>,
+  now = new Date(),
+): Promise<{ cutoff: string; droppedMonths: number[] }> {
+  const def = SETTING_DEFS['retention.contactHistoryDays']?.default;
+  const days = await numericSetting(
+    ctx.stores.op,
+    'retention.contactHistoryDays',
+    typeof def === 'number' ? def : 1825,
+  );
+  const cutoffDate = new Date(now.getTime() - days * 86_400_000);
+  const cutoffMonth = cutoffDate.getUTCFullYear() * 100 + cutoffDate.getUTCMonth() + 1;
+  const dropped = (await repo.contactMonths(ctx.stores.an)).filter((m) => m < cutoffMonth);
+  for (const m of dropped) await repo.dropContactMonth(ctx.stores.an, m);
+  if (dropped.length > 0)
+    await appendAudit(ctx.stores.op, {
+      actor: { id: 'system', role: null },
+      action: 'retention.contacts_pruned',
+      target: { type: 'contacts', id: null },
+      details: { days, cutoff: isoDay(cutoffDate), months: dropped },
+    });
+  return { cutoff: isoDay(cutoffDate), droppedMonths: dropped };
+}
+
+/** Applies the retention settings once a day (03:15 in the configured time zone). Returns a stop function. */
+export function startRetentionScheduler(ctx: Pick<AppContext, 'config' | 'stores' | 'logger'>): () => void {
+  const job = new Cron('15 3 * * *', { timezone: ctx.config.timezone, protect: true, name: 'retention' }, async () => {
+    try {
+      const r = await pruneContactHistory(ctx);
+      if (r.droppedMonths.length > 0) ctx.logger.info(r, 'contact history pruned');
+    } catch (err) {
+      ctx.logger.error({ err: { message: (err as Error).message } }, 'retention job failed');
+    }
+  });
+  return () => job.stop();
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -12,11 +12,10 @@ import { isBehaviouralTag, type TagDefinition, TagDslError, validateTagDefinitio
 import type { SourceName } from '@lingxi/core/tags/registry';
 import type { SnapshotColumn } from '@lingxi/core/tags/snapshot';
 import { Cron } from 'croner';
-import { z } from 'zod';
 import type { AppContext } from '../../app-context.ts';
 import type { AnalyticsDb } from '../../db/analytics.ts';
 import type { OperationalDb } from '../../db/operational.ts';
-import { latestSettings } from '../compliance/compliance.repo.ts';
+import { numericSetting } from '../compliance/compliance.service.ts';
 import * as customRepo from './custom-tags.repo.ts';
 import { buildTagIndex, getTagIndexHolder, type TagIndex } from './tag-index.ts';
 import * as repo from './tags.repo.ts';
@@ -307,9 +306,7 @@ export async function refreshTags(
  * once one is saved, else the configured default (LINGXI_TAG_SNAPSHOT_RETENTION_DAYS, 400 days).
  */
 export async function snapshotRetentionDays(ctx: Pick<AppContext, 'stores' | 'config'>): Promise<number> {
-  const row = (await latestSettings(ctx.stores.op)).find((r) => r.key === 'retention.tagSnapshotDays');
-  const days = z.number().int().min(1).safeParse(row?.value);
-  return days.success ? days.data : ctx.config.tagSnapshotRetentionDays;
+  return numericSetting(ctx.stores.op, 'retention.tagSnapshotDays', ctx.config.tagSnapshotRetentionDays);
 }
 
 /**
