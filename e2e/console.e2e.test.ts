@@ -214,6 +214,8 @@ describe.skipIf(unavailable !== undefined)('console in a browser', () => {
       await w.page.getByRole('heading', { level: 1 }).waitFor();
       await checkPage(w, `page-${p.key}`);
       expect(await w.page.title()).toMatch(/灵犀/);
+      // the demo bank's notice (administrator setting demo.banner, on by default)
+      expect(await w.page.getByTestId('demo-banner').isVisible()).toBe(true);
     }
     const w = sessions.get('marketer');
     if (w) {

@@ -1,4 +1,4 @@
-import { Button, Dropdown, Layout, Menu, type MenuProps, Result, Select, Spin, Typography } from 'antd';
+import { Alert, Button, Dropdown, Layout, Menu, type MenuProps, Result, Select, Spin, Typography } from 'antd';
 import { lazy, type ReactNode, Suspense } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, Navigate, Route, Routes, useLocation, useNavigate } from 'react-router-dom';
@@ -159,6 +159,17 @@ function Shell() {
           </div>
         </Layout.Header>
         <Layout.Content style={{ padding: 24, minWidth: 0 }}>
+          {session?.display.demoBanner && (
+            <Alert
+              type="info"
+              showIcon
+              title={t('app.demoBanner')}
+              style={{ marginBottom: 16 }}
+              data-testid="demo-banner"
+              // a standing notice, not an alert to announce on every page
+              role="note"
+            />
+          )}
           <main>
             <Suspense fallback={<Spin style={{ display: 'block', margin: '64px auto' }} />}>
               <Routes>

@@ -1,6 +1,7 @@
 import { okResponse, type SessionInfo, sessionInfo } from '@lingxi/contracts/console-auth';
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react';
 import { api, setCsrfToken, setUnauthorizedHandler } from './api/client.ts';
+import { setDisplayTimezone } from './format.ts';
 
 /**
  * A hint (not a secret: the session itself is an HttpOnly cookie) that this browser signed in, so the console asks
@@ -23,6 +24,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
 
   const adopt = useCallback((s: SessionInfo | null) => {
     setCsrfToken(s?.csrfToken);
+    if (s) setDisplayTimezone(s.display.timezone);
     if (s) localStorage.setItem(SIGNED_IN_HINT, '1');
     else localStorage.removeItem(SIGNED_IN_HINT);
     setSession(s);

@@ -33,13 +33,20 @@ export function pct(r: number | null | undefined, digits = 1): string {
   }).format(r);
 }
 
-/** An ISO instant shown in Asia/Shanghai. */
+let displayTimezone = 'Asia/Shanghai';
+
+/** The administrator's display time zone (setting `display.timezone`), applied by every date-time shown. */
+export function setDisplayTimezone(tz: string): void {
+  displayTimezone = tz;
+}
+
+/** An ISO instant shown in the display time zone (Asia/Shanghai unless the administrator chose another). */
 export function dateTime(iso: string | null | undefined): string {
   if (!iso) return '–';
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
   return new Intl.DateTimeFormat(locale(), {
-    timeZone: 'Asia/Shanghai',
+    timeZone: displayTimezone,
     year: 'numeric',
     month: '2-digit',
     day: '2-digit',

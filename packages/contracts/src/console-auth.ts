@@ -16,6 +16,7 @@ export const sessionInfo = z.object({
   permissions: z.array(z.string()),
   csrfToken: z.string(),
   expiresAt: z.string(),
+  display: z.object({ timezone: z.string(), demoBanner: z.boolean() }),
 });
 export type SessionInfo = z.infer<typeof sessionInfo>;
 

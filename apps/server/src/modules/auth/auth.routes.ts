@@ -4,6 +4,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../../app-context.ts';
 import { HttpProblem } from '../../http/problem.ts';
+import { displaySettings } from '../compliance/compliance.service.ts';
 import {
   type AuthSession,
   type AuthUser,
@@ -42,9 +43,15 @@ export const sessionInfoSchema = z.object({
   /** Send it back as the `x-csrf-token` header on every POST/PUT/PATCH/DELETE. */
   csrfToken: z.string(),
   expiresAt: z.string(),
+  /** Administrator settings every console applies: display time zone, demo-data banner. */
+  display: z.object({ timezone: z.string(), demoBanner: z.boolean() }),
 });
 
-function sessionInfo(user: AuthUser, session: AuthSession): z.infer<typeof sessionInfoSchema> {
+async function sessionInfo(
+  ctx: Pick<AppContext, 'stores' | 'config'>,
+  user: AuthUser,
+  session: AuthSession,
+): Promise<z.infer<typeof sessionInfoSchema>> {
   return {
     user: {
       id: user.id,
@@ -56,6 +63,7 @@ function sessionInfo(user: AuthUser, session: AuthSession): z.infer<typeof sessi
     permissions: permissionsOf(user.role),
     csrfToken: session.csrfToken,
     expiresAt: session.expiresAt.toISOString(),
+    display: await displaySettings(ctx.stores.op, ctx.config),
   };
 }
 
@@ -93,7 +101,7 @@ export async function authRoutes(app: FastifyInstance, ctx: AppContext, throttle
       if (req.authSession) await logout(ctx, req.user, req.authSession);
       const r = await login(ctx, throttle, { username: req.body.username, password: req.body.password, ip: req.ip });
       setSessionCookie(req, reply, r.sessionId, throttle.opts.absoluteSeconds);
-      return sessionInfo(r.user, r.session);
+      return sessionInfo(ctx, r.user, r.session);
     },
   );
 
@@ -124,7 +132,7 @@ export async function authRoutes(app: FastifyInstance, ctx: AppContext, throttle
     },
     async (req) => {
       const { user, session } = requireSession(req);
-      return sessionInfo(user, session);
+      return sessionInfo(ctx, user, session);
     },
   );
 

@@ -168,6 +168,16 @@ describe('compliance, consents and H5 over HTTP', () => {
     expect((await call('mkt', 'PATCH', '/api/v1/settings', { values: {}, reason: 'nothing at all' })).statusCode).toBe(
       403,
     );
+
+    // every signed-in console receives the display settings with its session
+    const display = async () => ((await call('mkt', 'GET', '/api/v1/auth/me')).json() as { display: unknown }).display;
+    expect(await display()).toEqual({ timezone: 'Asia/Shanghai', demoBanner: true });
+    const changed = await call('adm', 'PATCH', '/api/v1/settings', {
+      values: { 'display.timezone': 'Asia/Hong_Kong', 'demo.banner': false },
+      reason: 'go live in Hong Kong',
+    });
+    expect(changed.statusCode).toBe(200);
+    expect(await display()).toEqual({ timezone: 'Asia/Hong_Kong', demoBanner: false });
   });
 
   it('maker–checker: checked copy only, a different compliance approver, immutable once decided', async () => {

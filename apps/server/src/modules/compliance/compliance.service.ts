@@ -180,9 +180,24 @@ export const SETTING_DEFS: Record<string, SettingDef> = {
  * such as LINGXI_TAG_SNAPSHOT_RETENTION_DAYS), so the settings page shows what is in force.
  */
 export function configuredDefaults(
-  config: Pick<AppContext['config'], 'tagSnapshotRetentionDays'>,
+  config: Pick<AppContext['config'], 'tagSnapshotRetentionDays' | 'timezone'>,
 ): Record<string, unknown> {
-  return { 'retention.tagSnapshotDays': config.tagSnapshotRetentionDays };
+  const tz = SETTING_DEFS['display.timezone']?.schema.safeParse(config.timezone);
+  return {
+    'retention.tagSnapshotDays': config.tagSnapshotRetentionDays,
+    ...(tz?.success ? { 'display.timezone': config.timezone } : {}),
+  };
+}
+
+/** What every signed-in console needs of the settings: the display time zone and whether to show the demo banner. */
+export async function displaySettings(
+  db: OperationalQueryable,
+  config: Pick<AppContext['config'], 'tagSnapshotRetentionDays' | 'timezone'>,
+): Promise<{ timezone: string; demoBanner: boolean }> {
+  const view = await settingsView(db, configuredDefaults(config));
+  const value = (key: string) => view.settings.find((x) => x.key === key)?.value;
+  const tz = value('display.timezone');
+  return { timezone: typeof tz === 'string' ? tz : 'Asia/Shanghai', demoBanner: value('demo.banner') !== false };
 }
 
 export async function settingsView(db: OperationalQueryable, defaults: Record<string, unknown> = {}) {

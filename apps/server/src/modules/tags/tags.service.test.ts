@@ -290,9 +290,12 @@ describe('tag refresh on chDB (fixture bank)', () => {
   // last: it moves the newest snapshot to 2026-06-10
   it("an administrator's retention setting overrides the configured default, and the settings page shows both", async () => {
     const shown = async () =>
-      (await settingsView(ctx.stores.op, configuredDefaults({ tagSnapshotRetentionDays: 90 }))).settings.find(
-        (x) => x.key === 'retention.tagSnapshotDays',
-      )?.value;
+      (
+        await settingsView(
+          ctx.stores.op,
+          configuredDefaults({ tagSnapshotRetentionDays: 90, timezone: 'Asia/Shanghai' }),
+        )
+      ).settings.find((x) => x.key === 'retention.tagSnapshotDays')?.value;
     expect(await shown()).toBe(90);
     expect(await snapshotRetentionDays(ctx)).toBe(ctx.config.tagSnapshotRetentionDays);
     await insertSetting(ctx.stores.op, 'retention.tagSnapshotDays', 30, 'storage plan', 'u-admin');
