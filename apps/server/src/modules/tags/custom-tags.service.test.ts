@@ -208,5 +208,12 @@ describe('bank-specific tags (chDB + PGlite, fixture bank)', () => {
     expect((await listTags(ctx)).broken).toHaveLength(2);
     const r = await refreshTags(ctx, { asOf: FIXTURE_AS_OF });
     expect(r.tags).toBe(cat.defs.length);
+    // saving a corrected definition replaces the broken one and brings its dependant back
+    const fix = await defineCustomTags(ctx, { text: diningYaml(30), dryRun: true }, analyst);
+    expect(fix.tags.map((t) => t.created)).toEqual([false, false]);
+    await defineCustomTags(ctx, { text: diningYaml(30) }, analyst);
+    const fixed = await activeCatalogue(ctx);
+    expect(fixed.broken).toEqual([]);
+    expect(fixed.byId.has('bank.affluent_diner')).toBe(true);
   });
 });

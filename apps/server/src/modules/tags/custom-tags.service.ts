@@ -61,7 +61,10 @@ export async function defineCustomTags(
       throw invalid([{ field: `${err.tagId}: ${err.field}`, reason: err.reason }], err.rule);
     throw err;
   }
-  const existing = new Set(active.defs.filter((d) => isCustomTagId(d.id)).map((d) => d.id));
+  const existing = new Set([
+    ...active.defs.filter((d) => isCustomTagId(d.id)).map((d) => d.id),
+    ...(active.broken ?? []).map((b) => b.tagId),
+  ]);
   const describe = (d: TagDefinition, created: boolean) => ({
     id: d.id,
     created,

@@ -65,8 +65,9 @@ const activeCache = new WeakMap<object, { key: string; cat: LoadedCatalogue }>()
 
 /**
  * The catalogue in force: the standard tags plus the bank-specific definitions not retired, read from the operational
- * store on every call (one small query) and compiled once per change. A stored definition that no longer validates or compiles (an upgrade changed
- * what it reads) is left out and reported in `broken`, with the tags depending on it, instead of failing every tag.
+ * store on every call (one small query) and compiled once per change. A stored definition that no longer validates or
+ * compiles (an upgrade changed what it reads) is left out and reported in `broken`, with the tags depending on it,
+ * instead of failing every tag.
  */
 export async function activeCatalogue(ctx: Pick<AppContext, 'stores' | 'config'>): Promise<LoadedCatalogue> {
   const cat = await readActiveCatalogue(ctx);
@@ -110,7 +111,8 @@ async function readActiveCatalogue(ctx: Pick<AppContext, 'stores' | 'config'>): 
       activeCache.set(ctx.stores.op, { key, cat });
       return cat;
     } catch (err) {
-      // drop the failing bank tag (or, when a standard tag is named, the bank tags it cannot compile beside) and retry
+      // drop the failing bank tag and retry (its dependants fail next, naming themselves); an error in a standard
+      // tag is a defect of the release and propagates
       if (!(err instanceof TagCompileError)) throw err;
       const culprit = isCustomTagId(err.tagId) ? err.tagId : undefined;
       if (culprit === undefined || !custom.some((d) => d.id === culprit)) throw err;
