@@ -10,17 +10,18 @@ import zhCN from './zh-CN.json';
 
 type Dict = { [k: string]: string | Dict };
 
-function keys(d: Dict, prefix = ''): string[] {
-  return Object.entries(d).flatMap(([k, v]) => (typeof v === 'string' ? [`${prefix}${k}`] : keys(v, `${prefix}${k}.`)));
+/** Every text of a dictionary as [dotted key, text]. */
+function texts(d: Dict, prefix = ''): [string, string][] {
+  return Object.entries(d).flatMap(([k, v]): [string, string][] =>
+    typeof v === 'string' ? [[`${prefix}${k}`, v]] : texts(v, `${prefix}${k}.`),
+  );
 }
 
 describe('console dictionaries', () => {
   it('zh-CN and en have the same keys, none empty', () => {
-    expect(keys(en as Dict).sort()).toEqual(keys(zhCN as Dict).sort());
-    const empty = (d: Dict) =>
-      keys(d).filter((k) => k.split('.').reduce<Dict | string>((o, p) => (o as Dict)[p] as Dict | string, d) === '');
-    expect(empty(zhCN as Dict)).toEqual([]);
-    expect(empty(en as Dict)).toEqual([]);
+    const [zh, enTexts] = [texts(zhCN as Dict), texts(en as Dict)];
+    expect(enTexts.map(([k]) => k).sort()).toEqual(zh.map(([k]) => k).sort());
+    expect([...zh, ...enTexts].filter(([, v]) => v === '').map(([k]) => k)).toEqual([]);
   });
 
   it('every value of every catalogue enum and set tag, and every refresh cadence, has a label in both languages', () => {

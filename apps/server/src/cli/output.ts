@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { HttpProblem } from '../http/problem.ts';
 
 /** Global CLI flags read by every command. */
 export interface GlobalFlags {
@@ -42,7 +43,13 @@ export async function runCommand<T extends Record<string, unknown>>(
     if (result.ok === false) process.exitCode = 1;
   } catch (err) {
     const message = (err as Error).message;
-    const details = err instanceof CliError ? err.details : undefined;
+    // a service's problem keeps the fields it names (`errors`), as the HTTP API's problem document does
+    const details =
+      err instanceof CliError
+        ? err.details
+        : err instanceof HttpProblem && err.errors
+          ? { errors: err.errors }
+          : undefined;
     if (json)
       process.stdout.write(`${JSON.stringify({ ok: false, error: message, ...(details ? { details } : {}) })}\n`);
     process.stderr.write(`error: ${message}\n`);

@@ -247,11 +247,17 @@ export async function updateSettings(ctx: AppContext, user: AuthUser, values: Re
   return settingsView(ctx.stores.op, configuredDefaults(ctx.config));
 }
 
-/** A numeric setting in force: the stored value when an administrator saved one, else the given default. */
-export async function numericSetting(db: OperationalQueryable, key: string, fallback: number): Promise<number> {
+/**
+ * A numeric setting in force: the stored value when an administrator saved one, else `fallback` (a configured
+ * default), else the setting's own default.
+ */
+export async function numericSetting(db: OperationalQueryable, key: string, fallback?: number): Promise<number> {
   const row = (await repo.latestSettings(db)).find((r) => r.key === key);
-  const v = z.number().int().min(1).safeParse(row?.value);
-  return v.success ? v.data : fallback;
+  const stored = z.number().int().min(1).safeParse(row?.value);
+  if (stored.success) return stored.data;
+  const d = fallback ?? SETTING_DEFS[key]?.default;
+  if (typeof d !== 'number') throw new Error(`setting ${key}: not a numeric setting`);
+  return d;
 }
 
 function isoDay(d: Date): string {
@@ -267,12 +273,7 @@ export async function pruneContactHistory(
   ctx: Pick<AppContext, 'stores'>,
   now = new Date(),
 ): Promise<{ cutoff: string; droppedMonths: number[] }> {
-  const def = SETTING_DEFS['retention.contactHistoryDays']?.default;
-  const days = await numericSetting(
-    ctx.stores.op,
-    'retention.contactHistoryDays',
-    typeof def === 'number' ? def : 1825,
-  );
+  const days = await numericSetting(ctx.stores.op, 'retention.contactHistoryDays');
   const cutoffDate = new Date(now.getTime() - days * 86_400_000);
   const cutoffMonth = cutoffDate.getUTCFullYear() * 100 + cutoffDate.getUTCMonth() + 1;
   const dropped = (await repo.contactMonths(ctx.stores.an)).filter((m) => m < cutoffMonth);

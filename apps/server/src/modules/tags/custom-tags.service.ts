@@ -5,20 +5,18 @@
  * field named); every change is audited. The next refresh computes the tag (a changed definition gets a new version
  * and column; old snapshots stay readable).
  */
-import { TagCompileError } from '@lingxi/core/tags/compiler';
+import { type CompiledCatalogue, TagCompileError } from '@lingxi/core/tags/compiler';
 import { customDefinitionIssues, isCustomTagId } from '@lingxi/core/tags/custom';
 import { parseTagDefinitions, type TagDefinition, TagDslError, tagDependencies } from '@lingxi/core/tags/dsl';
 import type { AppContext } from '../../app-context.ts';
 import { HttpProblem, notFound } from '../../http/problem.ts';
-import { appendAudit } from '../audit/audit.service.ts';
+import { type AuditEntry, appendAudit } from '../audit/audit.service.ts';
 import * as repo from './custom-tags.repo.ts';
 import { activeCatalogue, loadCatalogue } from './tags.service.ts';
 
 type Ctx = Pick<AppContext, 'stores' | 'config'>;
-export interface Actor {
-  id: string | null;
-  role: string | null;
-}
+/** Who acts, as the audit trail records it (`actorOf(user)`, or the pseudo-actor `cli`). */
+type Actor = AuditEntry['actor'];
 
 const invalid = (errors: { field: string; reason: string }[], rule?: string) =>
   new HttpProblem(
@@ -53,7 +51,7 @@ export async function defineCustomTags(
   const active = await activeCatalogue(ctx);
   const ids = new Set(defs.map((d) => d.id));
   const merged = [...active.defs.filter((d) => !ids.has(d.id)), ...defs];
-  let compiled: ReturnType<typeof loadCatalogue>['compiled'];
+  let compiled: CompiledCatalogue;
   try {
     compiled = loadCatalogue(ctx.config.timezone, merged).compiled;
   } catch (err) {

@@ -14,12 +14,6 @@ import { listTags, refreshTags } from './tags.service.ts';
 
 const cliActor = { id: 'cli', role: null };
 
-/** A service error as a CLI error, keeping the fields it names. */
-function asCliError(err: unknown): never {
-  const e = err as Error & { errors?: unknown };
-  throw new CliError(e.message, e.errors ? { errors: e.errors } : undefined);
-}
-
 const asOfArg = (v: string): string => {
   const r = z
     .string()
@@ -123,11 +117,7 @@ export function registerTagCommands(program: Command, openCtx: () => Promise<App
               throw new CliError(`--file: cannot read ${opts.file}: ${(err as Error).message}`);
             }
             const format = /\.ya?ml$/i.test(opts.file) ? 'yaml' : /\.json$/i.test(opts.file) ? 'json' : undefined;
-            try {
-              return { ok: true, ...(await defineCustomTags(ctx, { text, format, dryRun: opts.dryRun }, cliActor)) };
-            } catch (err) {
-              return asCliError(err);
-            }
+            return { ok: true, ...(await defineCustomTags(ctx, { text, format, dryRun: opts.dryRun }, cliActor)) };
           }),
         (r) =>
           [
@@ -150,11 +140,7 @@ export function registerTagCommands(program: Command, openCtx: () => Promise<App
         cmd,
         () =>
           withCtx(openCtx, async (ctx) => {
-            try {
-              await retireCustomTag(ctx, opts.id, cliActor, opts.reason);
-            } catch (err) {
-              return asCliError(err);
-            }
+            await retireCustomTag(ctx, opts.id, cliActor, opts.reason);
             return { ok: true, retired: opts.id };
           }),
         (r) => `retired ${r.retired}; its snapshots stay readable`,
@@ -175,11 +161,7 @@ export function registerTagCommands(program: Command, openCtx: () => Promise<App
           withCtx(openCtx, async (ctx) => {
             const purpose = z.enum(['marketing', 'service', 'regulatory']).safeParse(opts.purpose);
             if (!purpose.success) throw new CliError('--purpose must be marketing, service or regulatory');
-            try {
-              return { ok: true, ...(await countAudience(ctx, opts.expr, purpose.data)) };
-            } catch (err) {
-              return asCliError(err);
-            }
+            return { ok: true, ...(await countAudience(ctx, opts.expr, purpose.data)) };
           }),
         (r) =>
           `${r.count} customers (as of ${r.asOf}, ${r.elapsedMs} ms)${r.excluded > 0 ? `; ${r.excluded} excluded by P4` : ''}`,

@@ -12,18 +12,17 @@ import {
   tagIdParams,
   tagListResponse,
 } from '@lingxi/contracts/tags';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { RouteModule } from '../../app.ts';
 import type { AppContext } from '../../app-context.ts';
 import { notFound } from '../../http/problem.ts';
+import { actorOf } from '../auth/auth.service.ts';
 import { customerVisibleTo } from '../auth/scope.ts';
 import { identityIds } from '../customer360/c360.repo.ts';
 import { defineCustomTags, retireCustomTag } from './custom-tags.service.ts';
 import { customerTags, listTags, refreshTags, tagDetail } from './tags.service.ts';
-
-const actor = (req: FastifyRequest) => ({ id: req.user?.id ?? null, role: req.user?.role ?? null });
 
 export const tagsRoutes: RouteModule = async (fastify: FastifyInstance, ctx: AppContext) => {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
@@ -112,7 +111,7 @@ export const tagsRoutes: RouteModule = async (fastify: FastifyInstance, ctx: App
         response: { 200: defineTagsResponse },
       },
     },
-    async (req) => defineCustomTags(ctx, req.body, actor(req)),
+    async (req) => defineCustomTags(ctx, req.body, actorOf(req.user)),
   );
 
   app.delete(
@@ -128,7 +127,7 @@ export const tagsRoutes: RouteModule = async (fastify: FastifyInstance, ctx: App
       },
     },
     async (req, reply) => {
-      await retireCustomTag(ctx, req.params.id, actor(req), req.query.reason);
+      await retireCustomTag(ctx, req.params.id, actorOf(req.user), req.query.reason);
       return reply.status(204).send(null);
     },
   );

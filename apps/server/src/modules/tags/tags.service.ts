@@ -61,7 +61,8 @@ export function loadCatalogue(timezone = 'Asia/Shanghai', defs?: TagDefinition[]
   return c;
 }
 
-const activeCache = new WeakMap<object, { key: string; cat: LoadedCatalogue }>();
+/** Per operational store: the catalogue in force as last read, with the key of the definitions it was built from. */
+const activeByStore = new WeakMap<object, { key: string; cat: LoadedCatalogue }>();
 
 /**
  * The catalogue in force: the standard tags plus the bank-specific definitions not retired, read from the operational
@@ -70,12 +71,14 @@ const activeCache = new WeakMap<object, { key: string; cat: LoadedCatalogue }>()
  * instead of failing every tag.
  */
 export async function activeCatalogue(ctx: Pick<AppContext, 'stores' | 'config'>): Promise<LoadedCatalogue> {
-  const cat = await readActiveCatalogue(ctx);
-  lastRead.set(ctx.stores.op, cat);
+  const rows = await customRepo.activeCustomDefinitions(ctx.stores.op);
+  const key = `${ctx.config.timezone}|${rows.map((r) => `${r.id}@${new Date(r.updated_at).toISOString()}`).join('|')}`;
+  const last = activeByStore.get(ctx.stores.op);
+  if (last?.key === key) return last.cat;
+  const cat = compileActive(ctx.config.timezone, rows);
+  activeByStore.set(ctx.stores.op, { key, cat });
   return cat;
 }
-
-const lastRead = new WeakMap<object, LoadedCatalogue>();
 
 /**
  * The catalogue in force as this process last read it (reading it on first use): for the audience hot path, which
@@ -85,16 +88,12 @@ const lastRead = new WeakMap<object, LoadedCatalogue>();
  * no values for it).
  */
 export async function lastActiveCatalogue(ctx: Pick<AppContext, 'stores' | 'config'>): Promise<LoadedCatalogue> {
-  return lastRead.get(ctx.stores.op) ?? activeCatalogue(ctx);
+  return activeByStore.get(ctx.stores.op)?.cat ?? activeCatalogue(ctx);
 }
 
-async function readActiveCatalogue(ctx: Pick<AppContext, 'stores' | 'config'>): Promise<LoadedCatalogue> {
-  const rows = await customRepo.activeCustomDefinitions(ctx.stores.op);
-  const standard = loadCatalogue(ctx.config.timezone);
+function compileActive(timezone: string, rows: readonly customRepo.CustomTagRow[]): LoadedCatalogue {
+  const standard = loadCatalogue(timezone);
   if (rows.length === 0) return standard;
-  const key = `${ctx.config.timezone}|${rows.map((r) => `${r.id}@${new Date(r.updated_at).toISOString()}`).join('|')}`;
-  const hit = activeCache.get(ctx.stores.op);
-  if (hit?.key === key) return hit.cat;
   const broken: NonNullable<LoadedCatalogue['broken']> = [];
   let custom: TagDefinition[] = [];
   for (const r of rows) {
@@ -107,17 +106,13 @@ async function readActiveCatalogue(ctx: Pick<AppContext, 'stores' | 'config'>): 
   }
   for (;;) {
     try {
-      const cat: LoadedCatalogue = { ...loadCatalogue(ctx.config.timezone, [...standard.defs, ...custom]), broken };
-      activeCache.set(ctx.stores.op, { key, cat });
-      return cat;
+      return { ...loadCatalogue(timezone, [...standard.defs, ...custom]), broken };
     } catch (err) {
       // drop the failing bank tag and retry (its dependants fail next, naming themselves); an error in a standard
       // tag is a defect of the release and propagates
-      if (!(err instanceof TagCompileError)) throw err;
-      const culprit = isCustomTagId(err.tagId) ? err.tagId : undefined;
-      if (culprit === undefined || !custom.some((d) => d.id === culprit)) throw err;
-      broken.push({ tagId: culprit, field: err.field, reason: err.reason });
-      custom = custom.filter((d) => d.id !== culprit);
+      if (!(err instanceof TagCompileError) || !custom.some((d) => d.id === err.tagId)) throw err;
+      broken.push({ tagId: err.tagId, field: err.field, reason: err.reason });
+      custom = custom.filter((d) => d.id !== err.tagId);
     }
   }
 }
@@ -510,7 +505,13 @@ export interface TagSummary {
 export async function listTags(
   ctx: Pick<AppContext, 'stores' | 'config'>,
 ): Promise<{ asOf: string | null; tags: TagSummary[]; broken: NonNullable<LoadedCatalogue['broken']> }> {
-  const cat = await activeCatalogue(ctx);
+  return summarise(ctx, await activeCatalogue(ctx));
+}
+
+async function summarise(
+  ctx: Pick<AppContext, 'stores'>,
+  cat: LoadedCatalogue,
+): Promise<{ asOf: string | null; tags: TagSummary[]; broken: NonNullable<LoadedCatalogue['broken']> }> {
   const stats = new Map((await repo.latestStats(ctx.stores.an)).map((s) => [s.tag_id, s]));
   const tags = cat.compiled.tags.map((t): TagSummary => {
     const s = stats.get(t.def.id);
@@ -534,10 +535,10 @@ export async function listTags(
 }
 
 export async function tagDetail(ctx: Pick<AppContext, 'stores' | 'config'>, id: string) {
-  const { tags } = await listTags(ctx);
+  const cat = await activeCatalogue(ctx);
+  const { tags } = await summarise(ctx, cat);
   const summary = tags.find((t) => t.definition.id === id);
   if (!summary) return undefined;
-  const cat = await activeCatalogue(ctx);
   const compiled = cat.compiled.byId.get(id);
   return {
     ...summary,
