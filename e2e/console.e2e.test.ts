@@ -464,6 +464,58 @@ describe.skipIf(unavailable !== undefined)('console in a browser', () => {
     await checkPage(w, 'approvals-decided');
     await w.context.close();
   });
+  it('an administrator tunes the wealth tier bounds: a pair that does not fit is refused naming the field', async () => {
+    const w = await open(undefined, (p) => /status of 400/.test(p));
+    const { page } = w;
+    await signIn(page, 'admin');
+    await page.goto(`${server.url}/admin/settings`);
+    const thresholds = page.getByRole('table', { name: '标签分层阈值' });
+    await thresholds.getByRole('row', { name: /segmentation\.wealthAffluentFromYuan/ }).waitFor();
+    const hnw = page.getByLabel('segmentation.wealthHnwFromYuan');
+    expect(await hnw.inputValue()).toBe('6000000');
+    await hnw.fill('400000');
+    await page.getByLabel('原因').fill('e2e: tier review');
+    await page.getByRole('button', { name: /保\s*存/ }).click();
+    await page
+      .getByRole('alert')
+      .filter({ hasText: 'values.segmentation.wealthHnwFromYuan: must exceed segmentation.wealthAffluentFromYuan' })
+      .waitFor();
+    await hnw.fill('8000000');
+    await page.getByLabel('segmentation.wealthAffluentFromYuan').fill('800000');
+    await Promise.all([
+      page.waitForResponse(
+        (r) => r.url().endsWith('/api/v1/settings') && r.request().method() === 'PATCH' && r.status() === 200,
+      ),
+      page.getByRole('button', { name: /保\s*存/ }).click(),
+    ]);
+    await page.getByRole('status').filter({ hasText: '已保存' }).waitFor();
+    const view = await apiCall<{ settings: { key: string; updatedBy: string | null }[] }>(
+      page,
+      'GET',
+      '/api/v1/settings',
+    );
+    const by = view.data.settings.find((x) => x.key === 'segmentation.wealthHnwFromYuan')?.updatedBy;
+    expect(by).toBeTruthy();
+    await thresholds
+      .getByRole('row', { name: /segmentation\.wealthHnwFromYuan/ })
+      .filter({ hasText: String(by) })
+      .waitFor();
+    await checkPage(w, 'settings-thresholds-saved');
+    // the tag catalogue describes the wealth tier with the new bounds (applied to values at the next refresh)
+    const tier = await apiCall<{ definition: { description: { en: string } } }>(
+      page,
+      'GET',
+      '/api/v1/tags/wealth.tier',
+    );
+    expect(tier.data.definition.description.en).toContain('mass < ¥800000, affluent < ¥8000000');
+    const restored = await apiCall(page, 'PATCH', '/api/v1/settings', {
+      values: { 'segmentation.wealthAffluentFromYuan': 500000, 'segmentation.wealthHnwFromYuan': 6000000 },
+      reason: 'e2e: restore the defaults',
+    });
+    expect(restored.status).toBe(200);
+    await w.context.close();
+  });
+
   it('an analyst adds a bank-specific tag in the console (errors name the field), sees it listed and retires it', async () => {
     const w = await open(undefined, (p) => /status of 400/.test(p));
     const { page } = w;

@@ -24,6 +24,14 @@ import {
   type SalesChannel,
   type SuitabilityResult,
 } from '@lingxi/core/compliance/suitability';
+import { catalogueChanges } from '@lingxi/core/tags/catalogue/catalogue';
+import {
+  type CatalogueOptions,
+  catalogueOptionsFromSettings,
+  catalogueSettingDefault,
+  catalogueSettingSchema,
+  catalogueSettings,
+} from '@lingxi/core/tags/catalogue/options';
 import { Cron } from 'croner';
 import { z } from 'zod';
 import type { AppContext } from '../../app-context.ts';
@@ -173,6 +181,18 @@ export const SETTING_DEFS: Record<string, SettingDef> = {
     default: true,
     description: { zh: '显示“演示数据”横幅', en: 'show the "demo data" banner' },
   },
+  // the standard catalogue's thresholds (wealth tier bounds, lifecycle days, …): business parameters of the tags
+  ...Object.fromEntries(
+    catalogueSettings.map((s): [string, SettingDef] => [
+      s.key,
+      {
+        type: 'number',
+        schema: catalogueSettingSchema(s),
+        default: catalogueSettingDefault(s),
+        description: s.description,
+      },
+    ]),
+  ),
 };
 
 /**
@@ -230,21 +250,46 @@ export async function updateSettings(ctx: AppContext, user: AuthUser, values: Re
     const r = def.schema.safeParse(values[key]);
     if (!r.success) errors.push({ field: `values.${key}`, reason: r.error.issues[0]?.message ?? 'invalid' });
   }
-  if (errors.length) {
-    const first = errors[0] as { field: string; reason: string };
-    throw new HttpProblem(400, 'Bad Request', `${first.field}: ${first.reason}`, errors);
-  }
+  if (errors.length) throw settingsProblem(errors);
   await ctx.stores.op.transaction(async (tx) => {
+    let tagsChanged: string[] | undefined;
+    if (keys.some((k) => catalogueSettings.some((s) => s.key === k))) {
+      // the catalogue's thresholds must fit together (high-net-worth above affluent, dormant after active, …)
+      const stored = Object.fromEntries((await repo.latestSettings(tx)).map((r) => [r.key, r.value]));
+      const after = catalogueOptionsFromSettings({ ...stored, ...values });
+      if (!after.ok) throw settingsProblem(after.issues.map((i) => ({ field: `values.${i.key}`, reason: i.reason })));
+      const before = catalogueOptionsFromSettings(stored);
+      tagsChanged = catalogueChanges(before.ok ? before.options : {}, after.options);
+    }
     for (const key of keys) await repo.insertSetting(tx, key, values[key], reason, user.id);
     await appendAudit(tx, {
       actor: actorOf(user),
       action: 'settings.changed',
       target: { type: 'settings', id: null },
       reason,
-      details: { values },
+      // the standard tags whose definitions the change alters (a new version each at the next refresh)
+      details: tagsChanged ? { values, tagsChanged } : { values },
     });
   });
   return settingsView(ctx.stores.op, configuredDefaults(ctx.config));
+}
+
+function settingsProblem(errors: { field: string; reason: string }[]): HttpProblem {
+  const first = errors[0] as { field: string; reason: string };
+  return new HttpProblem(400, 'Bad Request', `${first.field}: ${first.reason}`, errors);
+}
+
+/**
+ * The standard catalogue's options in force: the administrator's saved thresholds over the catalogue defaults. Saved
+ * values were checked together when saved; should they no longer fit (a later release narrowed a range), this throws
+ * naming the setting, to be corrected on the settings page, rather than computing tags on other thresholds than the
+ * bank chose.
+ */
+export async function catalogueOptionsInForce(db: OperationalQueryable): Promise<CatalogueOptions> {
+  const stored = Object.fromEntries((await repo.latestSettings(db)).map((r) => [r.key, r.value]));
+  const r = catalogueOptionsFromSettings(stored);
+  if (r.ok) return r.options;
+  throw settingsProblem(r.issues.map((i) => ({ field: `settings.${i.key}`, reason: i.reason })));
 }
 
 /**

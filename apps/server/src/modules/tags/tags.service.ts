@@ -6,6 +6,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { standardCatalogue, universeTagId } from '@lingxi/core/tags/catalogue/catalogue';
+import type { CatalogueOptions } from '@lingxi/core/tags/catalogue/options';
 import { type CompiledCatalogue, compileCatalogue, TagCompileError } from '@lingxi/core/tags/compiler';
 import { isCustomTagId } from '@lingxi/core/tags/custom';
 import { isBehaviouralTag, type TagDefinition, TagDslError, validateTagDefinition } from '@lingxi/core/tags/dsl';
@@ -15,7 +16,7 @@ import { Cron } from 'croner';
 import type { AppContext } from '../../app-context.ts';
 import type { AnalyticsDb } from '../../db/analytics.ts';
 import type { OperationalDb } from '../../db/operational.ts';
-import { numericSetting } from '../compliance/compliance.service.ts';
+import { catalogueOptionsInForce, numericSetting } from '../compliance/compliance.service.ts';
 import * as customRepo from './custom-tags.repo.ts';
 import { buildTagIndex, getTagIndexHolder, type TagIndex } from './tag-index.ts';
 import * as repo from './tags.repo.ts';
@@ -49,14 +50,22 @@ export interface LoadedCatalogue {
 }
 const catalogueCache = new Map<string, LoadedCatalogue>();
 
-/** The standard catalogue, validated and compiled once per time zone. */
-export function loadCatalogue(timezone = 'Asia/Shanghai', defs?: TagDefinition[]): LoadedCatalogue {
+/**
+ * The standard catalogue, validated and compiled once per time zone and thresholds (the catalogue defaults unless
+ * `options` are given), or the given definitions compiled.
+ */
+export function loadCatalogue(
+  timezone = 'Asia/Shanghai',
+  defs?: TagDefinition[],
+  options?: CatalogueOptions,
+): LoadedCatalogue {
   if (defs) return { defs, byId: new Map(defs.map((d) => [d.id, d])), compiled: compileCatalogue(defs, { timezone }) };
-  let c = catalogueCache.get(timezone);
+  const key = `${timezone}|${options ? JSON.stringify(options) : ''}`;
+  let c = catalogueCache.get(key);
   if (!c) {
-    const list = standardCatalogue();
+    const list = standardCatalogue(options);
     c = { defs: list, byId: new Map(list.map((d) => [d.id, d])), compiled: compileCatalogue(list, { timezone }) };
-    catalogueCache.set(timezone, c);
+    catalogueCache.set(key, c);
   }
   return c;
 }
@@ -65,17 +74,19 @@ export function loadCatalogue(timezone = 'Asia/Shanghai', defs?: TagDefinition[]
 const activeByStore = new WeakMap<object, { key: string; cat: LoadedCatalogue }>();
 
 /**
- * The catalogue in force: the standard tags plus the bank-specific definitions not retired, read from the operational
- * store on every call (one small query) and compiled once per change. A stored definition that no longer validates or
+ * The catalogue in force: the standard tags under the bank's thresholds (settings `segmentation.*`) plus the
+ * bank-specific definitions not retired, read from the operational store on every call (two small queries) and
+ * compiled once per change. A stored definition that no longer validates or
  * compiles (an upgrade changed what it reads) is left out and reported in `broken`, with the tags depending on it,
  * instead of failing every tag.
  */
 export async function activeCatalogue(ctx: Pick<AppContext, 'stores' | 'config'>): Promise<LoadedCatalogue> {
   const rows = await customRepo.activeCustomDefinitions(ctx.stores.op);
-  const key = `${ctx.config.timezone}|${rows.map((r) => `${r.id}@${new Date(r.updated_at).toISOString()}`).join('|')}`;
+  const options = await catalogueOptionsInForce(ctx.stores.op);
+  const key = `${ctx.config.timezone}|${JSON.stringify(options)}|${rows.map((r) => `${r.id}@${new Date(r.updated_at).toISOString()}`).join('|')}`;
   const last = activeByStore.get(ctx.stores.op);
   if (last?.key === key) return last.cat;
-  const cat = compileActive(ctx.config.timezone, rows);
+  const cat = compileActive(ctx.config.timezone, options, rows);
   activeByStore.set(ctx.stores.op, { key, cat });
   return cat;
 }
@@ -91,8 +102,12 @@ export async function lastActiveCatalogue(ctx: Pick<AppContext, 'stores' | 'conf
   return activeByStore.get(ctx.stores.op)?.cat ?? activeCatalogue(ctx);
 }
 
-function compileActive(timezone: string, rows: readonly customRepo.CustomTagRow[]): LoadedCatalogue {
-  const standard = loadCatalogue(timezone);
+function compileActive(
+  timezone: string,
+  options: CatalogueOptions,
+  rows: readonly customRepo.CustomTagRow[],
+): LoadedCatalogue {
+  const standard = loadCatalogue(timezone, undefined, options);
   if (rows.length === 0) return standard;
   const broken: NonNullable<LoadedCatalogue['broken']> = [];
   let custom: TagDefinition[] = [];

@@ -1,7 +1,7 @@
 /** Basic family (基础标签): family & work, interests, value, risk warnings, marketing targets, consent. */
 import type { TagDefinitionInput } from '../dsl.ts';
 import { agg, all, any, attr, bucket, cmp, eq, formula, is, ne, oneOf, rule, t, tag, within } from './build.ts';
-import type { CatalogueOptions } from './options.ts';
+import { type CatalogueOptions, percentText } from './options.ts';
 import { vocab } from './vocabulary.ts';
 
 const basic = (
@@ -24,7 +24,7 @@ const interests: [key: keyof typeof vocab.categories, zh: string, en: string][] 
 ];
 
 export function basicTags(o: CatalogueOptions): TagDefinitionInput[] {
-  const pct = Math.round(o.interestShare * 100);
+  const pct = percentText(o.interestShare);
   const interestTags = interests.flatMap(([key, zh, en]) => [
     tag(
       `hist.spend_share_${key}_180d`,
@@ -253,8 +253,8 @@ export function basicTags(o: CatalogueOptions): TagDefinitionInput[] {
       'value.contribution_12m',
       ['近12月贡献度', 'Contribution, 12 months'],
       [
-        `估算年收入:手续费 + AUM×${o.aumMargin * 100}% + 贷款余额×${o.loanMargin * 100}%(分)`,
-        `estimated revenue: fees + AUM × ${o.aumMargin * 100}% + loans × ${o.loanMargin * 100}% (fen)`,
+        `估算年收入:手续费 + AUM×${percentText(o.aumMargin)}% + 贷款余额×${percentText(o.loanMargin)}%(分)`,
+        `estimated revenue: fees + AUM × ${percentText(o.aumMargin)}% + loans × ${percentText(o.loanMargin)}% (fen)`,
       ],
       basic('value', 'number', 'C2', { unit: 'fen' }),
       formula({

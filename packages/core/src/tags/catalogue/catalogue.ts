@@ -24,5 +24,13 @@ export function standardCatalogue(options: Partial<CatalogueOptions> = {}): TagD
   ]);
 }
 
+/** The ids of the standard tags whose definitions differ between two sets of thresholds. */
+export function catalogueChanges(a: Partial<CatalogueOptions>, b: Partial<CatalogueOptions>): string[] {
+  const before = new Map(standardCatalogue(a).map((d) => [d.id, JSON.stringify(d)]));
+  return standardCatalogue(b)
+    .filter((d) => before.get(d.id) !== JSON.stringify(d))
+    .map((d) => d.id);
+}
+
 /** Tag id that exists for every customer of a snapshot (the universe of NOT and of counts). */
 export const universeTagId = 'basic.personalised_marketing';

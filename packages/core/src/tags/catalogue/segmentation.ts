@@ -19,8 +19,8 @@ export function segmentationTags(o: CatalogueOptions): TagDefinitionInput[] {
       'lifecycle.stage',
       ['生命周期阶段', 'Lifecycle stage'],
       [
-        '潜在(未开户)、新客(开户<90天)、活跃(30天内有主动交易或登录)、降温(31–89天无活动)、沉睡(90天无活动但持有产品或余额)、流失(产品全部关闭,或AUM<¥100且180天无活动)',
-        'potential (no account), new (< 90 days), active (customer-initiated transaction or login in 30 days), cooling (no activity for 31–89 days), dormant (none in 90 days but holds a product or balance), churned (all products closed, or AUM < ¥100 and no activity for 180 days)',
+        `潜在(未开户)、新客(开户<${o.newCustomerDays}天)、活跃(${o.activeDays}天内有主动交易或登录)、降温(${o.activeDays + 1}–${o.dormantDays - 1}天无活动)、沉睡(${o.dormantDays}天无活动但持有产品或余额)、流失(产品全部关闭,或AUM<¥${o.churnAumFen / 100}且${o.churnInactiveDays}天无活动)`,
+        `potential (no account), new (< ${o.newCustomerDays} days), active (customer-initiated transaction or login in ${o.activeDays} days), cooling (no activity for ${o.activeDays + 1}–${o.dormantDays - 1} days), dormant (none in ${o.dormantDays} days but holds a product or balance), churned (all products closed, or AUM < ¥${o.churnAumFen / 100} and no activity for ${o.churnInactiveDays} days)`,
       ],
       seg('lifecycle', 'enum', 'C2', ['potential', 'new', 'active', 'cooling', 'dormant', 'churned']),
       cases(
