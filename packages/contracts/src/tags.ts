@@ -78,7 +78,14 @@ export const tagDetailResponse = tagSummary.extend({
   dependencies: z.array(z.string()),
   sourceColumns: z.array(z.string()),
   versions: z.array(
-    z.object({ version: z.number().int(), hash: z.string(), definition: z.unknown(), created_at: z.string() }),
+    z.object({
+      version: z.number().int(),
+      hash: z.string(),
+      definition: z.unknown(),
+      created_at: z.string(),
+      /** Tags this version follows (its own definition unchanged, a tag it is computed from changed); else null. */
+      follows: z.array(z.string()).nullable(),
+    }),
   ),
 });
 

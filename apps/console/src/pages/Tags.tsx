@@ -178,6 +178,16 @@ function TagDrawer({
                   render: (h: string) => <Typography.Text code>{h.slice(0, 12)}</Typography.Text>,
                 },
                 { title: t('tags.createdAt'), dataIndex: 'created_at', render: (v: string) => dateTime(v) },
+                {
+                  title: t('tags.versionCause'),
+                  dataIndex: 'follows',
+                  render: (f: string[] | null, _row: unknown, i: number) =>
+                    f
+                      ? t('tags.followsDependency', { tags: f.join(', ') })
+                      : i === d.versions.length - 1
+                        ? t('tags.firstVersion')
+                        : t('tags.ownDefinition'),
+                },
               ]}
             />
           </Card>

@@ -108,7 +108,7 @@ export const operationalColumns: Record<string, TableClasses> = {
     ...c2('raw_enc'),
   },
   settings: c1('key', 'value', 'updated_at', 'updated_by'),
-  tag_definitions: c1('id', 'version', 'hash', 'definition', 'created_at'),
+  tag_definitions: c1('id', 'version', 'hash', 'definition', 'created_at', 'follows'),
   custom_tag_definitions: c1(
     'id',
     'definition',

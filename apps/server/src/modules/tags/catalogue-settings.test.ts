@@ -6,6 +6,7 @@ import { listEntries } from '../audit/audit.repo.ts';
 import type { AuthUser } from '../auth/auth.service.ts';
 import { insertSetting } from '../compliance/compliance.repo.ts';
 import { settingsView, updateSettings } from '../compliance/compliance.service.ts';
+import { defineCustomTags } from './custom-tags.service.ts';
 import { FIXTURE_CUSTOMERS as C, FIXTURE_AS_OF, loadTagFixture } from './tags.fixture.ts';
 import { customerTags, refreshTags, tagDetail } from './tags.service.ts';
 import { openTestContext } from './tags.test-context.ts';
@@ -23,6 +24,27 @@ const admin: AuthUser = {
   branchSubtree: [],
 };
 const DAY_BEFORE = '2026-03-30';
+const affluentCard = {
+  id: 'bank.affluent_cardholder',
+  name: { zh: '富裕持卡客户', en: 'Affluent cardholder' },
+  family: 'segmentation',
+  sub_family: 'persona',
+  value_type: 'boolean',
+  description: { zh: '富裕客户且持有信用卡', en: 'affluent and holds a credit card' },
+  data_class: 'C2',
+  purposes: ['marketing', 'service'],
+  version: 1,
+  refresh: 'daily',
+  compute: {
+    kind: 'rule',
+    when: {
+      all: [
+        { tag: 'wealth.tier', op: 'eq', value: 'affluent' },
+        { tag: 'card.has_card', op: 'eq', value: true },
+      ],
+    },
+  },
+};
 
 describe('catalogue thresholds from the settings (chDB + PGlite, fixture bank)', () => {
   let ctx: AppContext;
@@ -41,6 +63,8 @@ describe('catalogue thresholds from the settings (chDB + PGlite, fixture bank)',
   beforeAll(async () => {
     ({ ctx, dispose } = await openTestContext());
     await loadTagFixture(ctx.stores.an, ctx.stores.op, 40);
+    // a bank tag computed from wealth.tier: its own definition never changes, its values do with the bounds
+    await defineCustomTags(ctx, { text: JSON.stringify(affluentCard) }, { id: 'u-analyst', role: 'analyst' });
     await refreshTags(ctx, { asOf: DAY_BEFORE });
   });
   afterAll(async () => dispose());
@@ -97,7 +121,21 @@ describe('catalogue thresholds from the settings (chDB + PGlite, fixture bank)',
     expect((await tagDetail(ctx, 'wealth.tier'))?.definition.description.en).toContain('mass < ¥700000');
 
     const refreshed = await refreshTags(ctx, { asOf: FIXTURE_AS_OF });
-    expect(refreshed.newVersions.sort()).toEqual(['persona.quasi_middle_class', 'wealth.tier']);
+    // the bank tag computed from wealth.tier follows it to a new version
+    expect(refreshed.newVersions.sort()).toEqual([
+      'bank.affluent_cardholder',
+      'persona.quasi_middle_class',
+      'wealth.tier',
+    ]);
+    const history = (await tagDetail(ctx, 'bank.affluent_cardholder'))?.versions ?? [];
+    expect(history.map((h) => [h.version, h.follows])).toEqual([
+      [2, ['wealth.tier']],
+      [1, null],
+    ]);
+    expect(history[0]?.hash).toBe(history[1]?.hash);
+    expect((await tagDetail(ctx, 'wealth.tier'))?.versions[0]?.follows).toBeNull();
+    expect((await cell(C.activeAffluent, 'bank.affluent_cardholder'))?.value).toBe(false);
+    expect((await cell(C.activeAffluent, 'bank.affluent_cardholder', DAY_BEFORE))?.value).toBe(true);
     expect(await cell(C.activeAffluent, 'wealth.tier')).toEqual({
       tagId: 'wealth.tier',
       version: v1 + 1,

@@ -150,8 +150,12 @@ describe('bank-specific tags (chDB + PGlite, fixture bank)', () => {
     const r = await defineCustomTags(ctx, { text: diningYaml(10) }, analyst);
     expect(r.tags.map((t) => t.created)).toEqual([false, false]);
     const refreshed = await refreshTags(ctx, { asOf: FIXTURE_AS_OF });
-    expect(refreshed.newVersions).toContain('bank.dining_spend');
-    expect(refreshed.newVersions).not.toContain('bank.affluent_diner');
+    // the rule over it is unchanged but its values follow: a new version that names the tag it follows
+    expect(refreshed.newVersions.sort()).toEqual(['bank.affluent_diner', 'bank.dining_spend']);
+    expect((await tagDetail(ctx, 'bank.affluent_diner'))?.versions.map((v) => [v.version, v.follows])).toEqual([
+      [2, ['bank.dining_spend']],
+      [1, null],
+    ]);
     // only the 200 yuan of 25 March falls in the 10 days ending 31 March
     expect(await cell(C.activeAffluent, 'bank.dining_spend')).toMatchObject({ version: 2, value: 20_000 });
     expect((await tagDetail(ctx, 'bank.dining_spend'))?.versions.map((v) => v.version)).toEqual([2, 1]);

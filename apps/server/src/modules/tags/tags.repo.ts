@@ -25,13 +25,14 @@ export interface StoredDefinition {
   id: string;
   version: number;
   hash: string;
+  definition: unknown;
 }
 
 export async function latestDefinitions(op: OperationalQueryable): Promise<Map<string, StoredDefinition>> {
   const { rows } = await op.query<StoredDefinition>(
-    'SELECT DISTINCT ON (id) id, version, hash FROM tag_definitions ORDER BY id, version DESC',
+    'SELECT DISTINCT ON (id) id, version, hash, definition FROM tag_definitions ORDER BY id, version DESC',
   );
-  return new Map(rows.map((r) => [r.id, { id: r.id, version: Number(r.version), hash: r.hash }]));
+  return new Map(rows.map((r) => [r.id, { ...r, version: Number(r.version) }]));
 }
 
 export async function insertDefinition(
@@ -39,23 +40,30 @@ export async function insertDefinition(
   def: TagDefinition,
   version: number,
   hash: string,
+  follows: readonly string[] | null = null,
 ): Promise<void> {
-  await op.query('INSERT INTO tag_definitions (id, version, hash, definition) VALUES ($1, $2, $3, $4)', [
+  await op.query('INSERT INTO tag_definitions (id, version, hash, definition, follows) VALUES ($1, $2, $3, $4, $5)', [
     def.id,
     version,
     hash,
     JSON.stringify({ ...def, version }),
+    follows,
   ]);
 }
 
 export async function definitionVersions(
   op: OperationalQueryable,
   id: string,
-): Promise<{ version: number; hash: string; definition: unknown; created_at: string }[]> {
-  const { rows } = await op.query<{ version: number; hash: string; definition: unknown; created_at: Date }>(
-    'SELECT version, hash, definition, created_at FROM tag_definitions WHERE id = $1 ORDER BY version DESC',
-    [id],
-  );
+): Promise<{ version: number; hash: string; definition: unknown; created_at: string; follows: string[] | null }[]> {
+  const { rows } = await op.query<{
+    version: number;
+    hash: string;
+    definition: unknown;
+    created_at: Date;
+    follows: string[] | null;
+  }>('SELECT version, hash, definition, created_at, follows FROM tag_definitions WHERE id = $1 ORDER BY version DESC', [
+    id,
+  ]);
   return rows.map((r) => ({ ...r, version: Number(r.version), created_at: new Date(r.created_at).toISOString() }));
 }
 

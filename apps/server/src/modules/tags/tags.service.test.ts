@@ -170,6 +170,7 @@ describe('tag refresh on chDB (fixture bank)', () => {
       d.id === 'value.aum' ? { ...d, description: { zh: '新口径', en: 'new definition' } } : d,
     );
     const r = await refreshTags(ctx, { asOf: '2026-04-01', definitions: validateTagDefinitions(defs) });
+    // a new description changes no value, so the tags computed from value.aum keep their versions
     expect(r.newVersions).toEqual(['value.aum']);
     const now = (await customerTags(ctx, [C.activeAffluent], '2026-04-01')).tags.find((t) => t.tagId === 'value.aum');
     const old = (await customerTags(ctx, [C.activeAffluent], FIXTURE_AS_OF)).tags.find((t) => t.tagId === 'value.aum');

@@ -7,7 +7,12 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { standardCatalogue, universeTagId } from '@lingxi/core/tags/catalogue/catalogue';
 import type { CatalogueOptions } from '@lingxi/core/tags/catalogue/options';
-import { type CompiledCatalogue, compileCatalogue, TagCompileError } from '@lingxi/core/tags/compiler';
+import {
+  type CompiledCatalogue,
+  type CompiledTag,
+  compileCatalogue,
+  TagCompileError,
+} from '@lingxi/core/tags/compiler';
 import { isCustomTagId } from '@lingxi/core/tags/custom';
 import { isBehaviouralTag, type TagDefinition, TagDslError, validateTagDefinition } from '@lingxi/core/tags/dsl';
 import type { SourceName } from '@lingxi/core/tags/registry';
@@ -132,45 +137,60 @@ function compileActive(
   }
 }
 
-/** Canonical JSON (sorted keys) of a definition without its version: the content that versions track. */
+/** A value with its object keys sorted, so equal content serialises equally. */
+function canonical(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(canonical);
+  if (v && typeof v === 'object')
+    return Object.fromEntries(
+      Object.keys(v)
+        .sort()
+        .map((k) => [k, canonical((v as Record<string, unknown>)[k])]),
+    );
+  return v;
+}
+
+/** Hash of the canonical JSON (sorted keys) of a definition without its version: the content that versions track. */
 export function definitionHash(def: TagDefinition): string {
-  const canon = (v: unknown): unknown => {
-    if (Array.isArray(v)) return v.map(canon);
-    if (v && typeof v === 'object')
-      return Object.fromEntries(
-        Object.keys(v)
-          .sort()
-          .map((k) => [k, canon((v as Record<string, unknown>)[k])]),
-      );
-    return v;
-  };
   const { version: _v, ...rest } = def;
   return createHash('sha256')
-    .update(JSON.stringify(canon(rest)))
+    .update(JSON.stringify(canonical(rest)))
     .digest('hex');
 }
 
+/** What a definition computes (not its names, description or governance): what the values of its dependants read. */
+function computation(def: unknown): string {
+  const d = (def ?? {}) as Partial<TagDefinition>;
+  return JSON.stringify(canonical({ value_type: d.value_type, values: d.values, compute: d.compute }));
+}
+
 /**
- * Records the definitions: an unchanged definition keeps its version; a changed one gets a new version (at least the
- * next one). Returns the effective version of every tag and the ids that got a new version.
+ * Records the definitions (`tags` in dependency order, as compiled): an unchanged definition keeps its version; a
+ * changed one gets a new version (at least the next one). So does a tag whose own definition is unchanged but which is
+ * computed from a tag whose computation changed in this call (its values change too; `follows` records which tags);
+ * a change of names or description alone does not reach the dependants. Returns the effective version of every tag
+ * and the ids that got a new version.
  */
 export async function registerDefinitions(
   op: OperationalDb,
-  defs: readonly TagDefinition[],
+  tags: readonly Pick<CompiledTag, 'def' | 'deps'>[],
 ): Promise<{ versions: Map<string, number>; changed: string[] }> {
   return op.transaction(async (tx) => {
     const latest = await repo.latestDefinitions(tx);
     const versions = new Map<string, number>();
     const changed: string[] = [];
-    for (const def of defs) {
+    // tags whose values may change in this call: their computation changed, or that of a tag they are computed from
+    const recomputed = new Set<string>();
+    for (const { def, deps } of tags) {
       const hash = definitionHash(def);
       const prior = latest.get(def.id);
-      if (prior && prior.hash === hash) {
+      const follows = deps.filter((d) => recomputed.has(d));
+      if (!prior || follows.length > 0 || computation(prior.definition) !== computation(def)) recomputed.add(def.id);
+      if (prior && prior.hash === hash && follows.length === 0) {
         versions.set(def.id, prior.version);
         continue;
       }
       const version = prior ? Math.max(prior.version + 1, def.version) : def.version;
-      await repo.insertDefinition(tx, def, version, hash);
+      await repo.insertDefinition(tx, def, version, hash, prior?.hash === hash ? follows : null);
       versions.set(def.id, version);
       changed.push(def.id);
     }
@@ -238,7 +258,7 @@ export async function refreshTags(
     const runId = randomBytes(6).toString('hex');
     const leftovers = await repo.dropStaleStages(an, STALE_STAGE_SECONDS, startedAt);
     if (leftovers.length > 0) ctx.logger.warn({ tables: leftovers }, 'dropped stage tables of an interrupted refresh');
-    const { versions, changed } = await registerDefinitions(ctx.stores.op, cat.defs);
+    const { versions, changed } = await registerDefinitions(ctx.stores.op, cat.compiled.tags);
     const stages: Record<string, string> = {};
     const sources: RefreshResult['sources'] = [];
     const sourceMs = new Map<string, number>();
