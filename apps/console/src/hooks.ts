@@ -1,5 +1,6 @@
 import { type DependencyList, useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { toError } from './api/client.ts';
 
 export interface Loaded<T> {
   data: T | undefined;
@@ -37,7 +38,7 @@ export function useApi<T>(load: () => Promise<T>, deps: DependencyList, enabled 
       },
       (e: unknown) => {
         if (mine !== seq.current) return;
-        setError(e instanceof Error ? e : new Error(String(e)));
+        setError(toError(e));
         setLoading(false);
       },
     );

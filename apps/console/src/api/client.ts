@@ -11,6 +11,11 @@ export class ApiError extends Error {
   }
 }
 
+/** What a failed call threw, as an Error (an ApiError keeps its status and named fields). */
+export function toError(e: unknown): Error {
+  return e instanceof Error ? e : new Error(String(e));
+}
+
 let csrfToken: string | undefined;
 let onUnauthorized: (() => void) | undefined;
 

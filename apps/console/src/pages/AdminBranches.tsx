@@ -2,7 +2,7 @@ import { type BranchView, branchList, branchView } from '@lingxi/contracts/conso
 import { Button, Card, Form, Input, Modal, Select, Table } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api } from '../api/client.ts';
+import { api, toError } from '../api/client.ts';
 import { useAuth } from '../auth.tsx';
 import { ErrorAlert, Page } from '../components/Page.tsx';
 import { dateTime } from '../format.ts';
@@ -36,7 +36,7 @@ export function AdminBranchesPage() {
       form.resetFields();
       list.reload();
     } catch (e) {
-      setError(e instanceof Error ? e : new Error(String(e)));
+      setError(toError(e));
     } finally {
       setBusy(false);
     }

@@ -3,7 +3,7 @@ import { Alert, Button, Card, Input, InputNumber, Switch, Table } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { z } from 'zod';
-import { api } from '../api/client.ts';
+import { api, toError } from '../api/client.ts';
 import { useAuth } from '../auth.tsx';
 import { ErrorAlert, Page } from '../components/Page.tsx';
 import { bi, dateTime } from '../format.ts';
@@ -31,7 +31,7 @@ export function AdminSettingsPage() {
       setSaved(true);
       list.reload();
     } catch (e) {
-      setError(e instanceof Error ? e : new Error(String(e)));
+      setError(toError(e));
     }
   };
   const editor = (s: Setting) => {

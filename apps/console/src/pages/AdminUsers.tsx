@@ -2,7 +2,7 @@ import { branchList, type UserView, userList, userWithPassword } from '@lingxi/c
 import { Alert, App, Button, Card, Form, Input, Modal, Select, Space, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api } from '../api/client.ts';
+import { api, toError } from '../api/client.ts';
 import { useAuth } from '../auth.tsx';
 import { ErrorAlert, Page } from '../components/Page.tsx';
 import { dateTime } from '../format.ts';
@@ -53,7 +53,7 @@ export function AdminUsersPage() {
       showPassword(u.username, r.generatedPassword);
       users.reload();
     } catch (e) {
-      setError(e instanceof Error ? e : new Error(String(e)));
+      setError(toError(e));
     }
   };
 
@@ -74,7 +74,7 @@ export function AdminUsersPage() {
       showPassword(r.user.username, r.generatedPassword);
       users.reload();
     } catch (e) {
-      setError(e instanceof Error ? e : new Error(String(e)));
+      setError(toError(e));
     } finally {
       setBusy(false);
     }

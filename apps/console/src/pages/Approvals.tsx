@@ -2,7 +2,7 @@ import { type ApprovalView, approvalList, approvalView } from '@lingxi/contracts
 import { Button, Card, Input, Modal, Segmented, Space, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, withQuery } from '../api/client.ts';
+import { api, toError, withQuery } from '../api/client.ts';
 import { useAuth } from '../auth.tsx';
 import { ErrorAlert, Page } from '../components/Page.tsx';
 import { dateTime, label } from '../format.ts';
@@ -37,7 +37,7 @@ export function ApprovalsPage() {
       setComment('');
       list.reload();
     } catch (e) {
-      setError(e instanceof Error ? e : new Error(String(e)));
+      setError(toError(e));
     }
   };
 

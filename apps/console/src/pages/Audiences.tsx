@@ -29,7 +29,7 @@ import type { EChartsOption } from 'echarts';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { z } from 'zod';
-import { api, download, withQuery } from '../api/client.ts';
+import { api, download, toError, withQuery } from '../api/client.ts';
 import { GroupEditor, type TagIndex } from '../audience/Builder.tsx';
 import { countLeaves, type Expr, emptyGroup, fromExpr, type GroupNode, toExpr } from '../audience/tree.ts';
 import { useAuth } from '../auth.tsx';
@@ -165,7 +165,7 @@ export function AudiencesPage() {
     try {
       await f();
     } catch (e) {
-      setActionError(e instanceof Error ? e : new Error(String(e)));
+      setActionError(toError(e));
     } finally {
       setBusy(undefined);
     }

@@ -4,7 +4,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router-dom';
 import type { z } from 'zod';
-import { api, withQuery } from '../api/client.ts';
+import { api, toError, withQuery } from '../api/client.ts';
 import { ErrorAlert, Page } from '../components/Page.tsx';
 import { dateTime, int } from '../format.ts';
 import { useApi } from '../hooks.ts';
@@ -40,7 +40,7 @@ export function AuditPage() {
     try {
       setVerify(await api('POST', '/api/v1/audit/verify', auditVerification));
     } catch (e) {
-      setVerifyError(e instanceof Error ? e : new Error(String(e)));
+      setVerifyError(toError(e));
     } finally {
       setVerifying(false);
     }

@@ -3,7 +3,7 @@ import { Alert, Button, Drawer, Input, Space, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { z } from 'zod';
-import { api, withQuery } from '../api/client.ts';
+import { api, toError, withQuery } from '../api/client.ts';
 import { ErrorAlert } from '../components/Page.tsx';
 
 type DefineResult = z.infer<typeof defineTagsResponse>;
@@ -61,7 +61,7 @@ export function BankTagEditor({
       setResult(r);
       if (!dryRun) onSaved();
     } catch (e) {
-      setError(e instanceof Error ? e : new Error(String(e)));
+      setError(toError(e));
     } finally {
       setBusy(false);
     }
@@ -122,7 +122,7 @@ export function RetireBankTag({ id, onRetired }: { id: string; onRetired(): void
       await api('DELETE', withQuery(`/api/v1/tags/definitions/${id}`, { reason }), retireTagResponse);
       onRetired();
     } catch (e) {
-      setError(e instanceof Error ? e : new Error(String(e)));
+      setError(toError(e));
     }
   };
   return (

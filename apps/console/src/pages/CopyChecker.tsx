@@ -3,7 +3,7 @@ import { Alert, Button, Card, Col, Form, Input, Row, Select, Space, Tag, Typogra
 import { Fragment, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { z } from 'zod';
-import { api } from '../api/client.ts';
+import { api, toError } from '../api/client.ts';
 import { ErrorAlert, Page } from '../components/Page.tsx';
 import { Rows } from '../components/Rows.tsx';
 import { bi } from '../format.ts';
@@ -105,7 +105,7 @@ export function CopyCheckerPage() {
       const r = await api('POST', '/api/v1/compliance/check-copy', copyCheckResponse, v);
       setResult({ text: v.text, r });
     } catch (e) {
-      setError(e instanceof Error ? e : new Error(String(e)));
+      setError(toError(e));
     } finally {
       setBusy(false);
     }

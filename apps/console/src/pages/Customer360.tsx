@@ -32,7 +32,7 @@ import type { EChartsOption } from 'echarts';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router-dom';
-import { api } from '../api/client.ts';
+import { api, toError } from '../api/client.ts';
 import { useAuth } from '../auth.tsx';
 import { Chart } from '../components/Chart.tsx';
 import { ErrorAlert, Page } from '../components/Page.tsx';
@@ -62,7 +62,7 @@ function UnmaskDialog({
       onDone(await api('POST', `/api/v1/customers/${id}/unmask`, unmaskResponse, v));
       form.resetFields();
     } catch (e) {
-      setError(e instanceof Error ? e : new Error(String(e)));
+      setError(toError(e));
     } finally {
       setBusy(false);
     }
@@ -277,7 +277,7 @@ function H5LinkMenu({ id }: { id: number }) {
         ),
       });
     } catch (e) {
-      setError(e instanceof Error ? e : new Error(String(e)));
+      setError(toError(e));
     }
   };
   return (

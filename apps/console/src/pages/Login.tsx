@@ -2,7 +2,7 @@ import { Alert, Button, Card, Form, Input, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { LanguageSwitch } from '../App.tsx';
-import { ApiError } from '../api/client.ts';
+import { ApiError, toError } from '../api/client.ts';
 import { useAuth } from '../auth.tsx';
 import { usePageTitle } from '../hooks.ts';
 
@@ -24,7 +24,7 @@ export function LoginPage() {
     try {
       await login(v.username, v.password);
     } catch (e) {
-      const reason = e instanceof Error ? e.message : String(e);
+      const reason = toError(e).message;
       if (e instanceof ApiError && e.status === 423) setError(t('login.locked', { reason }));
       else if (e instanceof ApiError && e.status === 429) setError(t('login.throttled', { reason }));
       else if (e instanceof ApiError && e.status === 401) setError(t('login.wrong'));

@@ -7,7 +7,7 @@ import {
 import { Button, Card, Collapse, Form, Input, InputNumber, Modal, Select, Switch, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api } from '../api/client.ts';
+import { api, toError } from '../api/client.ts';
 import { useAuth } from '../auth.tsx';
 import { ErrorAlert, Page } from '../components/Page.tsx';
 import { bi, label } from '../format.ts';
@@ -69,7 +69,7 @@ function EditRule({ rule, onClose, onSaved }: { rule: RuleDescription; onClose()
       await api('PUT', `/api/v1/compliance/rules/${rule.id}/parameters`, ruleDescription, { values, reason });
       onSaved();
     } catch (e) {
-      setError(e instanceof Error ? e : new Error(String(e)));
+      setError(toError(e));
     } finally {
       setBusy(false);
     }
