@@ -16,6 +16,8 @@ export const h5AssessmentView = z.object({
   customer: z.object({ nameMasked: z.string() }),
   currentLevel: z.string().nullable(),
   expiresAt: z.string(),
+  /** The bank's display time zone: the page shows times in it. */
+  timezone: z.string(),
   questionnaire: z.object({
     version: z.string(),
     title: text,
@@ -52,6 +54,8 @@ export type H5AssessmentResult = z.infer<typeof h5AssessmentResult>;
 export const h5Preferences = z.object({
   customer: z.object({ nameMasked: z.string() }),
   expiresAt: z.string(),
+  /** The bank's display time zone: the page shows times in it. */
+  timezone: z.string(),
   items: z.array(
     z.object({
       purpose: z.string(),

@@ -7,9 +7,9 @@ import {
 import { Alert, Button, Card, Progress, Result, Space, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, withQuery } from '../api/client.ts';
+import { api, toError, withQuery } from '../api/client.ts';
 import { ErrorAlert } from '../components/Page.tsx';
-import { bi, dateTime } from '../format.ts';
+import { bi, dateTime, setDisplayTimezone } from '../format.ts';
 import { useApi, usePageTitle } from '../hooks.ts';
 import { H5Frame } from './H5App.tsx';
 
@@ -107,7 +107,7 @@ function Quest({ view, token }: { view: H5AssessmentView; token: string }) {
         }),
       );
     } catch (e) {
-      setError(e instanceof Error ? e : new Error(String(e)));
+      setError(toError(e));
     } finally {
       setBusy(false);
     }
@@ -218,7 +218,11 @@ export function AssessmentPage({ token }: { token: string }) {
   const { t } = useTranslation();
   usePageTitle('h5.assessmentTitle');
   const view = useApi(
-    () => api('GET', withQuery('/api/v1/h5/assessment', { t: token }), h5AssessmentView),
+    async () => {
+      const v = await api('GET', withQuery('/api/v1/h5/assessment', { t: token }), h5AssessmentView);
+      setDisplayTimezone(v.timezone); // the bank's zone, before anything renders a time
+      return v;
+    },
     [token],
     token.length > 0,
   );

@@ -2,10 +2,10 @@ import { type H5Preferences, h5Preferences } from '@lingxi/contracts/console-h5'
 import { Alert, Button, Card, Result, Switch, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, withQuery } from '../api/client.ts';
+import { api, toError, withQuery } from '../api/client.ts';
 import { ErrorAlert } from '../components/Page.tsx';
 import { Rows } from '../components/Rows.tsx';
-import { dateTime, label } from '../format.ts';
+import { dateTime, label, setDisplayTimezone } from '../format.ts';
 import { useApi, usePageTitle } from '../hooks.ts';
 import { H5Frame } from './H5App.tsx';
 
@@ -16,7 +16,11 @@ export function PreferencesPage({ token }: { token: string }) {
   const { t } = useTranslation();
   usePageTitle('h5.preferencesTitle');
   const view = useApi(
-    () => api('GET', withQuery('/api/v1/h5/preferences', { t: token }), h5Preferences),
+    async () => {
+      const v = await api('GET', withQuery('/api/v1/h5/preferences', { t: token }), h5Preferences);
+      setDisplayTimezone(v.timezone); // the bank's zone, before anything renders a time
+      return v;
+    },
     [token],
     token.length > 0,
   );
@@ -45,7 +49,7 @@ export function PreferencesPage({ token }: { token: string }) {
       setChanges({});
       setRemoved([]);
     } catch (e) {
-      setError(e instanceof Error ? e : new Error(String(e)));
+      setError(toError(e));
     } finally {
       setBusy(false);
     }

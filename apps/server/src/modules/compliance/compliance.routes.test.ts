@@ -443,14 +443,21 @@ describe('compliance, consents and H5 over HTTP', () => {
       url: string;
     };
     expect(link.url).toMatch(/^\/h5\/assessment\?t=/);
+    const zone = await call('adm', 'PATCH', '/api/v1/settings', {
+      values: { 'display.timezone': 'Asia/Macau' },
+      reason: 'branch in Macau',
+    });
+    expect(zone.statusCode).toBe(200);
     const view = await app.inject({ method: 'GET', url: `/api/v1/h5/assessment?t=${encodeURIComponent(link.token)}` });
     expect(view.statusCode).toBe(200);
     expect(view.body).not.toContain('"score"');
     const q = view.json() as {
+      timezone: string;
       currentLevel: string;
       questionnaire: { version: string; questions: { id: string; options: { id: string }[] }[] };
     };
     expect(q.currentLevel).toBe('C2');
+    expect(q.timezone).toBe('Asia/Macau'); // the customer's page shows times in the bank's display zone
     const answers = Object.fromEntries(q.questionnaire.questions.map((qq) => [qq.id, qq.options.at(-1)?.id ?? '']));
     const missing = await app.inject({
       method: 'POST',
@@ -499,7 +506,10 @@ describe('compliance, consents and H5 over HTTP', () => {
       },
     });
     expect(res.statusCode, res.body).toBe(200);
-    const items = (res.json() as { items: { purpose: string; channel: string; status: string }[] }).items;
+    const state = res.json() as { timezone: string; items: { purpose: string; channel: string; status: string }[] };
+    const me = (await call('mkt', 'GET', '/api/v1/auth/me')).json() as { display: { timezone: string } };
+    expect(state.timezone).toBe(me.display.timezone);
+    const items = state.items;
     expect(items.find((i) => i.purpose === 'marketing' && i.channel === 'push')?.status).toBe('withdrawn');
     const { rows } = await op.query<{ p: boolean }>('SELECT personalised_marketing AS p FROM customers WHERE id = 1');
     expect(rows[0]?.p).toBe(false);

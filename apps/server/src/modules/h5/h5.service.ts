@@ -19,7 +19,7 @@ import type { AppContext } from '../../app-context.ts';
 import { badRequest, HttpProblem, notFound } from '../../http/problem.ts';
 import { appendAudit } from '../audit/audit.service.ts';
 import { type AuthUser, actorOf, scopeOf } from '../auth/auth.service.ts';
-import { effectiveRuleParams } from '../compliance/compliance.service.ts';
+import { displaySettings, effectiveRuleParams } from '../compliance/compliance.service.ts';
 import * as consentsRepo from '../consents/consents.repo.ts';
 import { CURRENT_NOTICE_VERSION, recordConsent } from '../consents/consents.service.ts';
 import * as customersRepo from '../customers/customers.repo.ts';
@@ -90,6 +90,11 @@ async function openLink(ctx: AppContext, token: string, kind: repo.H5Kind) {
   return { link, customer };
 }
 
+/** The bank's display time zone (settings page), so a customer's page shows times as the staff console does. */
+async function displayTimezone(ctx: AppContext): Promise<string> {
+  return (await displaySettings(ctx.stores.op, ctx.config)).timezone;
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // Risk assessment
 
@@ -100,6 +105,7 @@ export async function assessmentView(ctx: AppContext, token: string) {
     customer: { nameMasked: customer.name_masked },
     currentLevel: customer.risk_level,
     expiresAt: link.expires_at,
+    timezone: await displayTimezone(ctx),
     questionnaire: {
       version: q.version,
       title: q.title,
@@ -249,7 +255,12 @@ async function preferencesState(ctx: AppContext, customerId: number) {
 export async function preferencesView(ctx: AppContext, token: string) {
   const { link, customer } = await openLink(ctx, token, 'preferences');
   const state = await preferencesState(ctx, customer.id);
-  return { customer: { nameMasked: customer.name_masked }, expiresAt: link.expires_at, ...state };
+  return {
+    customer: { nameMasked: customer.name_masked },
+    expiresAt: link.expires_at,
+    timezone: await displayTimezone(ctx),
+    ...state,
+  };
 }
 
 /**
