@@ -274,9 +274,13 @@ export async function updateSettings(ctx: AppContext, user: AuthUser, values: Re
   return settingsView(ctx.stores.op, configuredDefaults(ctx.config));
 }
 
-function settingsProblem(errors: { field: string; reason: string }[]): HttpProblem {
+/** Settings that do not fit: 400 for a request to save them, 409 for stored ones a reader cannot use. */
+function settingsProblem(errors: { field: string; reason: string }[], status: 400 | 409 = 400): HttpProblem {
   const first = errors[0] as { field: string; reason: string };
-  return new HttpProblem(400, 'Bad Request', `${first.field}: ${first.reason}`, errors);
+  const detail = `${first.field}: ${first.reason}`;
+  return status === 400
+    ? new HttpProblem(400, 'Bad Request', detail, errors)
+    : new HttpProblem(409, 'Conflict', `${detail} (correct it on the settings page)`, errors);
 }
 
 /**
@@ -289,7 +293,10 @@ export async function catalogueOptionsInForce(db: OperationalQueryable): Promise
   const stored = Object.fromEntries((await repo.latestSettings(db)).map((r) => [r.key, r.value]));
   const r = catalogueOptionsFromSettings(stored);
   if (r.ok) return r.options;
-  throw settingsProblem(r.issues.map((i) => ({ field: `settings.${i.key}`, reason: i.reason })));
+  throw settingsProblem(
+    r.issues.map((i) => ({ field: `settings.${i.key}`, reason: i.reason })),
+    409,
+  );
 }
 
 /**

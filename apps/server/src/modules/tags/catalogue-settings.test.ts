@@ -158,7 +158,8 @@ describe('catalogue thresholds from the settings (chDB + PGlite, fixture bank)',
     // as a later release narrowing a range would leave it: written past the checks
     await insertSetting(ctx.stores.op, 'segmentation.wealthHnwFromYuan', 100, 'written directly', 'u-admin');
     const p = await problem(refreshTags(ctx, { asOf: FIXTURE_AS_OF }));
-    expect(p.message).toMatch(/settings\.segmentation\.wealthHnwFromYuan: must exceed/);
+    expect(p.status).toBe(409);
+    expect(p.message).toMatch(/settings\.segmentation\.wealthHnwFromYuan: must exceed .*settings page/);
     await updateSettings(ctx, admin, { 'segmentation.wealthHnwFromYuan': 6_000_000 }, 'repair the tier bounds');
     expect((await refreshTags(ctx, { asOf: FIXTURE_AS_OF })).newVersions).toEqual([]);
   });
