@@ -508,6 +508,16 @@ describe.skipIf(unavailable !== undefined)('console in a browser', () => {
       '/api/v1/tags/wealth.tier',
     );
     expect(tier.data.definition.description.en).toContain('mass < ¥800000, affluent < ¥8000000');
+    // after the analyst's refresh the tag drawer's version history says why the new version exists
+    const a = await open();
+    await signIn(a.page, 'analyst');
+    expect((await apiCall(a.page, 'POST', '/api/v1/tags/refresh', {})).status).toBe(200);
+    await a.page.goto(`${server.url}/tags?tag=wealth.tier`);
+    const versions = a.page.getByTestId('tag-detail').getByRole('table', { name: '版本历史' });
+    await versions.getByRole('row', { name: /v2 .*定义变更/ }).waitFor();
+    await versions.getByRole('row', { name: /v1 .*首个版本/ }).waitFor();
+    await checkPage(a, 'tag-version-history');
+    await a.context.close();
     const restored = await apiCall(page, 'PATCH', '/api/v1/settings', {
       values: { 'segmentation.wealthAffluentFromYuan': 500000, 'segmentation.wealthHnwFromYuan': 6000000 },
       reason: 'e2e: restore the defaults',

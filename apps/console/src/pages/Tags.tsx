@@ -167,6 +167,7 @@ function TagDrawer({
           <Card size="small" title={t('tags.versions')}>
             <Table
               size="small"
+              aria-label={t('tags.versions')}
               rowKey="version"
               pagination={false}
               dataSource={d.versions}
