@@ -1,20 +1,32 @@
-/** A test AppContext over a temp chDB and an in-memory PGlite, both migrated (tag and audience tests). */
+/**
+ * A test AppContext over a temp chDB and an in-memory PGlite, both migrated (tag and audience tests), or over the
+ * operational store `openOp` opens (a suite that also runs on PostgreSQL).
+ */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { type OperationalBackend, operationalBackends } from '../../../test/support/stores.ts';
 import type { AppContext } from '../../app-context.ts';
 import { configSchema } from '../../config.ts';
 import { openChdbAt } from '../../db/analytics.ts';
 import { migrateAnalytics, migrateOperational } from '../../db/migrate.ts';
-import { openMemoryOperationalDb } from '../../db/operational.ts';
+import { type OperationalDb, openMemoryOperationalDb } from '../../db/operational.ts';
+import { HttpProblem } from '../../http/problem.ts';
 import { createLogger } from '../../logger.ts';
 import { createPiiCipher } from '../../security/crypto.ts';
 
-export async function openTestContext(): Promise<{ ctx: AppContext; dispose(): Promise<void> }> {
+export async function openTestContext(
+  openOp?: () => Promise<{ db: OperationalDb; dispose(): Promise<void> }>,
+): Promise<{ ctx: AppContext; dispose(): Promise<void> }> {
   const dir = mkdtempSync(join(tmpdir(), 'lingxi-tags-'));
   const an = openChdbAt(dir);
-  const op = await openMemoryOperationalDb();
-  await migrateOperational(op);
+  const opened = openOp
+    ? await openOp()
+    : await openMemoryOperationalDb().then(async (db) => {
+        await migrateOperational(db);
+        return { db, dispose: () => db.close() };
+      });
+  const op = opened.db;
   await migrateAnalytics(an);
   const config = configSchema.parse({ dataDir: dir, logLevel: 'silent' });
   const ctx: AppContext = {
@@ -24,7 +36,7 @@ export async function openTestContext(): Promise<{ ctx: AppContext; dispose(): P
       an,
       async close() {
         await an.close();
-        await op.close();
+        await opened.dispose();
       },
     },
     cipher: createPiiCipher(Buffer.alloc(32, 7)),
@@ -37,4 +49,19 @@ export async function openTestContext(): Promise<{ ctx: AppContext; dispose(): P
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** The HttpProblem a call rejects with (fails the test when it resolves or throws anything else). */
+export async function problem(p: Promise<unknown>): Promise<HttpProblem> {
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  if (!(err instanceof HttpProblem)) throw new Error(`expected an HttpProblem, got ${String(err)}`);
+  return err;
+}
+
+/** The operational backend of a suite file: PGlite, or PostgreSQL when `LINGXI_TEST_DATABASE_URL` is set (else undefined). */
+export function backendNamed(name: OperationalBackend['name']): OperationalBackend | undefined {
+  return operationalBackends().find((b) => b.name === name);
 }

@@ -1,0 +1,11 @@
+import { describe } from 'vitest';
+import { describeCatalogueSettings } from './catalogue-settings.suite.ts';
+import { backendNamed } from './tags.test-context.ts';
+
+/**
+ * The same suite on a real PostgreSQL server (`LINGXI_TEST_DATABASE_URL`, started by `.ci/run`). A file of its own
+ * because a process holds one chDB.
+ */
+const postgres = backendNamed('postgres');
+if (postgres) describeCatalogueSettings(postgres);
+else describe.skip('catalogue thresholds on PostgreSQL (set LINGXI_TEST_DATABASE_URL)', () => undefined);
