@@ -1,0 +1,303 @@
+import type { AudienceExpr } from '@lingxi/core/audience/expression';
+import fc from 'fast-check';
+import type { FastifyInstance } from 'fastify';
+import roaring from 'roaring';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { OperationalBackend } from '../../../test/support/stores.ts';
+import { buildApp } from '../../app.ts';
+import type { AppContext } from '../../app-context.ts';
+import { addUser, signIn } from '../auth/auth.test-support.ts';
+import { FIXTURE_CUSTOMERS as C, FIXTURE_AS_OF, loadTagFixture } from '../tags/tags.fixture.ts';
+import { tagsRoutes } from '../tags/tags.routes.ts';
+import { applyTagOptouts, customerTags, refreshTags } from '../tags/tags.service.ts';
+import { openTestContext } from '../tags/tags.test-context.ts';
+import { audiencesRoutes } from './audiences.routes.ts';
+import { countAudience, evaluate, snapshotMembers, sqlCountAudience } from './audiences.service.ts';
+
+/** The suite on one operational backend (PGlite in `audiences.service.test.ts`, PostgreSQL in `….postgres.test.ts`). */
+export function describeAudiences(backend: OperationalBackend): void {
+  describe(`audiences on the fixture bank (chDB + ${backend.name})`, () => {
+    let ctx: AppContext;
+    let dispose: () => Promise<void>;
+    let app: FastifyInstance;
+
+    beforeAll(async () => {
+      ({ ctx, dispose } = await openTestContext(() => backend.open()));
+      await loadTagFixture(ctx.stores.an, ctx.stores.op, 120);
+      await refreshTags(ctx, { asOf: FIXTURE_AS_OF });
+      app = await buildApp(ctx, [tagsRoutes, audiencesRoutes]);
+      await addUser(ctx, 'mia', 'marketer');
+      await addUser(ctx, 'ana', 'analyst');
+    });
+    afterAll(async () => {
+      await app.close();
+      await dispose();
+    });
+
+    // Random expressions over a mix of enum, boolean, numeric, date and set tags.
+    const leaf: fc.Arbitrary<AudienceExpr> = fc.oneof(
+      fc.record({
+        tag: fc.constant('lifecycle.stage'),
+        op: fc.constantFrom('eq' as const, 'ne' as const),
+        value: fc.constantFrom('potential', 'new', 'active', 'cooling', 'dormant', 'churned'),
+      }),
+      fc.record({
+        tag: fc.constant('risk.level'),
+        op: fc.constantFrom('in' as const, 'not_in' as const),
+        value: fc.subarray(['C1', 'C2', 'C3', 'C4', 'C5', 'unassessed', 'expired'], { minLength: 1 }),
+      }),
+      fc.record({ tag: fc.constant('persona.young_parent'), op: fc.constant('eq' as const), value: fc.boolean() }),
+      fc.record({
+        tag: fc.constantFrom('value.aum', 'fin.age', 'hist.spend_30d', 'fin.city_tier', 'card.months_on_book'),
+        op: fc.constantFrom('lt' as const, 'lte' as const, 'gt' as const, 'gte' as const, 'eq' as const, 'ne' as const),
+        value: fc.integer({ min: 0, max: 90_000_000 }).map((n) => (n % 3 === 0 ? n % 100 : n)),
+      }),
+      fc.record({
+        tag: fc.constant('value.aum'),
+        op: fc.constant('between' as const),
+        value: fc
+          .tuple(fc.integer({ min: 0, max: 50_000_000 }), fc.integer({ min: 0, max: 50_000_000 }))
+          .map(([a, b]) => [Math.min(a, b), Math.max(a, b)]),
+      }),
+      fc.record({
+        tag: fc.constant('fin.birth_date'),
+        op: fc.constantFrom('lt' as const, 'gte' as const),
+        value: fc.integer({ min: 1940, max: 2005 }).map((y) => `${y}-06-15`),
+      }),
+      fc.record({
+        tag: fc.constantFrom('card.mob_stage', 'model.churn_band', 'hist.top_spend_category_90d'),
+        op: fc.constantFrom('is_null' as const, 'not_null' as const),
+      }),
+      fc.record({
+        tag: fc.constant('app.viewed_families_30d'),
+        op: fc.constant('eq' as const),
+        value: fc.constant('fund'),
+      }),
+    );
+    const expr: fc.Arbitrary<AudienceExpr> = fc.letrec<{ e: AudienceExpr }>((tie) => ({
+      e: fc.oneof(
+        { depthSize: 'small', withCrossShrink: true },
+        leaf,
+        fc.record({ and: fc.array(tie('e'), { minLength: 1, maxLength: 4 }) }),
+        fc.record({ or: fc.array(tie('e'), { minLength: 1, maxLength: 4 }) }),
+        fc.record({ not: tie('e') }),
+      ),
+    })).e;
+
+    it('bitmap counts equal SQL counts over the tag table (property)', async () => {
+      await fc.assert(
+        fc.asyncProperty(expr, fc.constantFrom('marketing' as const, 'service' as const), async (e, purpose) => {
+          const bitmap = await countAudience(ctx, e, purpose);
+          const sql = await sqlCountAudience(ctx, e, purpose, FIXTURE_AS_OF);
+          expect({ count: bitmap.count, excluded: bitmap.excluded }).toEqual(sql);
+        }),
+        { numRuns: 60 },
+      );
+    });
+
+    it('excludes personalisation-off customers from behavioural marketing audiences (P4)', async () => {
+      const behavioural = { tag: 'app.last_login_days_ago', op: 'lte', value: 30 };
+      const m = await countAudience(ctx, behavioural, 'marketing');
+      const s = await countAudience(ctx, behavioural, 'service');
+      expect(m.excluded).toBeGreaterThan(0); // customer 2 logged in and has personalisation off
+      expect(m.count + m.excluded).toBe(s.count);
+      expect(m.rules[0]?.id).toBe('P4');
+      expect(s.rules).toEqual([]);
+      const attribute = await countAudience(ctx, { tag: 'fin.gender', op: 'eq', value: 'male' }, 'marketing');
+      expect(attribute.excluded).toBe(0);
+      const { bitmap } = await evaluate(ctx, behavioural, 'marketing');
+      expect(bitmap.has(C.potential)).toBe(false);
+    });
+
+    it('serves count, overlap, CRUD, snapshot, masked sample and export over HTTP', async () => {
+      const mia = await signIn(app, 'mia');
+      const count = await app.inject({
+        method: 'POST',
+        url: '/api/v1/audiences/count',
+        headers: mia.headers,
+        payload: { expression: { tag: 'lifecycle.stage', op: 'eq', value: 'active' } },
+      });
+      expect(count.statusCode).toBe(200);
+      expect(count.json()).toMatchObject({ asOf: FIXTURE_AS_OF, excluded: 0, tagVersions: { 'lifecycle.stage': 1 } });
+      const bad = await app.inject({
+        method: 'POST',
+        url: '/api/v1/audiences/count',
+        headers: mia.headers,
+        payload: { expression: { and: [{ tag: 'wealth.tier', op: 'gt', value: 3 }] } },
+      });
+      expect(bad.statusCode).toBe(400);
+      expect(bad.json().errors[0].field).toBe('expression.and[0].op');
+
+      const overlap = await app.inject({
+        method: 'POST',
+        url: '/api/v1/audiences/overlap',
+        headers: mia.headers,
+        payload: { a: { tag: 'fin.gender', op: 'eq', value: 'male' }, b: { tag: 'fin.age', op: 'gte', value: 60 } },
+      });
+      const o = overlap.json();
+      expect(o.union).toBe(o.a + o.b - o.intersection);
+
+      const created = await app.inject({
+        method: 'POST',
+        url: '/api/v1/audiences',
+        headers: mia.headers,
+        payload: {
+          name: '沉睡唤醒',
+          purpose: 'marketing',
+          expression: { tag: 'target.dormant_reactivation', op: 'eq', value: true },
+        },
+      });
+      expect(created.statusCode).toBe(201);
+      const id = created.json().id as string;
+      expect(created.json().createdBy).not.toBe('anonymous');
+      const put = await app.inject({
+        method: 'PUT',
+        url: `/api/v1/audiences/${id}`,
+        headers: mia.headers,
+        payload: { name: 'silver', purpose: 'marketing', expression: { tag: 'persona.silver', op: 'eq', value: true } },
+      });
+      expect(put.json().name).toBe('silver');
+      const list = await app.inject({ method: 'GET', url: '/api/v1/audiences', headers: mia.headers });
+      expect(list.json().audiences.map((a: { id: string }) => a.id)).toContain(id);
+
+      const snap = await app.inject({ method: 'POST', url: `/api/v1/audiences/${id}/snapshot`, headers: mia.headers });
+      expect(snap.statusCode).toBe(201);
+      const members = await snapshotMembers(ctx, snap.json().id);
+      const live = await evaluate(ctx, { tag: 'persona.silver', op: 'eq', value: true }, 'marketing');
+      expect(members.toArray()).toEqual(live.bitmap.toArray());
+      expect(snap.json()).toMatchObject({
+        asOf: FIXTURE_AS_OF,
+        count: live.count,
+        tagVersions: { 'persona.silver': 1 },
+      });
+      expect(members.has(C.dormantSilver)).toBe(true);
+
+      const sample = await app.inject({
+        method: 'GET',
+        url: `/api/v1/audiences/${id}/sample?size=5`,
+        headers: mia.headers,
+      });
+      const customers = sample.json().customers as { nameMasked: string; mobileMasked: string }[];
+      expect(customers.length).toBe(Math.min(5, live.count));
+      for (const c of customers) {
+        expect(c.nameMasked).toMatch(/\*/);
+        expect(c.mobileMasked).toMatch(/^138\*{4}\d{4}$/);
+      }
+
+      const csv = await app.inject({ method: 'GET', url: `/api/v1/audiences/${id}/export`, headers: mia.headers });
+      expect(csv.headers['content-type']).toMatch(/^text\/csv/);
+      const lines = csv.body.trim().split('\n');
+      expect(lines[0]).toBe('customer_id,name_masked,mobile_masked,as_of,exported_by');
+      expect(lines).toHaveLength(live.count + 1);
+      expect(csv.body).not.toMatch(/138\d{8}/); // no unmasked mobile
+
+      // An analyst may refresh tags but may not export audiences.
+      const ana = await signIn(app, 'ana');
+      const denied = await app.inject({ method: 'GET', url: `/api/v1/audiences/${id}/export`, headers: ana.headers });
+      expect(denied.statusCode).toBe(403);
+
+      const del = await app.inject({ method: 'DELETE', url: `/api/v1/audiences/${id}`, headers: mia.headers });
+      expect(del.statusCode).toBe(204);
+      const gone = await app.inject({ method: 'GET', url: `/api/v1/audiences/${id}`, headers: mia.headers });
+      expect(gone.statusCode).toBe(404);
+      expect(new roaring.RoaringBitmap32().size).toBe(0);
+    });
+
+    it('serves the catalogue, a tag and a customer’s tags', async () => {
+      const mia = await signIn(app, 'mia');
+      const list = await app.inject({ method: 'GET', url: '/api/v1/tags', headers: mia.headers });
+      expect(list.statusCode).toBe(200);
+      expect(list.json().count).toBeGreaterThanOrEqual(100);
+      const one = await app.inject({ method: 'GET', url: '/api/v1/tags/wealth.tier', headers: mia.headers });
+      expect(one.json()).toMatchObject({ dependencies: ['value.aum_3m_avg'], coverage: 1 });
+      const cust = await app.inject({
+        method: 'GET',
+        url: `/api/v1/customers/${C.activeAffluent}/tags`,
+        headers: mia.headers,
+      });
+      expect(cust.statusCode).toBe(200);
+      expect(cust.json().tags.find((t: { tagId: string }) => t.tagId === 'wealth.tier').value).toBe('affluent');
+      const refreshDenied = await app.inject({
+        method: 'POST',
+        url: '/api/v1/tags/refresh',
+        headers: mia.headers,
+        payload: {},
+      });
+      expect(refreshDenied.statusCode).toBe(403);
+    });
+
+    it('bank-specific tags over HTTP: analysts define (dry run, errors naming fields) and retire; marketers may not', async () => {
+      const mia = await signIn(app, 'mia');
+      const ana = await signIn(app, 'ana');
+      const def = {
+        id: 'bank.big_ticket_90d',
+        name: { zh: '近90天大额消费笔数', en: 'Big-ticket purchases, 90 d' },
+        family: 'history',
+        sub_family: 'behaviour',
+        value_type: 'number',
+        unit: 'count',
+        description: { zh: '近90天单笔一千元以上消费笔数', en: 'purchases of 1,000 yuan or more in 90 days' },
+        data_class: 'C2',
+        purposes: ['marketing'],
+        version: 1,
+        refresh: 'daily',
+        compute: {
+          kind: 'aggregate',
+          source: 'transactions',
+          fn: 'count',
+          where: [{ column: 'amount_fen', op: 'gte', value: 100_000 }],
+          window: { within_days: 90 },
+        },
+      };
+      const post = (headers: Record<string, string>, payload: Record<string, unknown>) =>
+        app.inject({ method: 'POST', url: '/api/v1/tags/definitions', headers, payload });
+      expect((await post(mia.headers, { text: JSON.stringify(def) })).statusCode).toBe(403);
+      const bad = await post(ana.headers, { text: JSON.stringify({ ...def, data_class: 'C1' }) });
+      expect(bad.statusCode).toBe(400);
+      expect(bad.json().errors[0].field).toBe('bank.big_ticket_90d: data_class');
+      const extra = await post(ana.headers, { text: 'x', dryrun: true });
+      expect(extra.statusCode).toBe(400);
+      const dry = await post(ana.headers, { text: JSON.stringify(def), dryRun: true });
+      expect(dry.statusCode).toBe(200);
+      expect(dry.json()).toMatchObject({ dryRun: true, tags: [{ id: 'bank.big_ticket_90d', created: true }] });
+      const saved = await post(ana.headers, { text: JSON.stringify(def) });
+      expect(saved.json()).toMatchObject({ dryRun: false, tags: [{ id: 'bank.big_ticket_90d', created: true }] });
+      const list = await app.inject({ method: 'GET', url: '/api/v1/tags', headers: mia.headers });
+      expect(list.json().tags.find((t: { custom: boolean }) => t.custom).definition.id).toBe('bank.big_ticket_90d');
+      const del = (headers: Record<string, string>, id: string) =>
+        app.inject({ method: 'DELETE', url: `/api/v1/tags/definitions/${id}?reason=test`, headers });
+      expect((await del(mia.headers, 'bank.big_ticket_90d')).statusCode).toBe(403);
+      expect((await del(ana.headers, 'wealth.tier')).statusCode).toBe(409);
+      expect((await del(ana.headers, 'bank.big_ticket_90d')).statusCode).toBe(204);
+      expect((await del(ana.headers, 'bank.big_ticket_90d')).statusCode).toBe(404);
+    });
+
+    it('P4: a tag the customer deleted leaves the live index at once and every later refresh', async () => {
+      const expr: AudienceExpr = { tag: 'fin.gender', op: 'eq', value: 'male' };
+      const before = await countAudience(ctx, expr, 'service');
+      const { bitmap } = await evaluate(ctx, expr, 'service');
+      const who = bitmap.toArray()[0] as number;
+      expect(who).toBeDefined();
+      await ctx.stores.op.query(
+        "INSERT INTO tag_optouts (customer_id, tag_id, source) VALUES ($1, 'fin.gender', 'h5_preference_centre')",
+        [who],
+      );
+      const stored = async (tagId: string) =>
+        (await customerTags(ctx, [who], FIXTURE_AS_OF)).tags.find((t) => t.tagId === tagId);
+      const gender = () => stored('fin.gender');
+      expect(await gender()).toBeDefined();
+      expect(await stored('demo.age_band')).toBeDefined();
+      await applyTagOptouts(ctx, who, ['fin.gender', 'demo.age_band']);
+      expect((await countAudience(ctx, expr, 'service')).count).toBe(before.count - 1);
+      // gone from the stored snapshot too (both tags, one mutation), not only from the live index
+      expect(await gender()).toBeUndefined();
+      expect(await stored('demo.age_band')).toBeUndefined();
+      expect((await sqlCountAudience(ctx, expr, 'service', FIXTURE_AS_OF)).count).toBe(before.count - 1);
+      await refreshTags(ctx, { asOf: FIXTURE_AS_OF });
+      expect((await countAudience(ctx, expr, 'service')).count).toBe(before.count - 1);
+      expect(await gender()).toBeUndefined();
+      // the refresh follows the recorded opt-outs: only fin.gender was recorded, so the age band comes back
+      expect(await stored('demo.age_band')).toBeDefined();
+    });
+  });
+}
