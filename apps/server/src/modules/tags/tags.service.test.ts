@@ -4,11 +4,9 @@ import type { AnalyticsDb } from '../../db/analytics.ts';
 import { dropStaleStages, stageTableName } from './tags.repo.ts';
 import { histogramFromPercentiles } from './tags.service.ts';
 import { describeTagRefresh } from './tags.suite.ts';
-import { backendNamed } from './tags.test-context.ts';
+import { pgliteBackend } from './tags.test-context.ts';
 
-const pglite = backendNamed('pglite');
-if (!pglite) throw new Error('no PGlite backend');
-describeTagRefresh(pglite);
+describeTagRefresh(pgliteBackend());
 
 describe('histogram from percentiles', () => {
   it('spreads a uniform distribution evenly and keeps the total', () => {

@@ -9,23 +9,24 @@ import { type OperationalBackend, operationalBackends } from '../../../test/supp
 import type { AppContext } from '../../app-context.ts';
 import { configSchema } from '../../config.ts';
 import { openChdbAt } from '../../db/analytics.ts';
-import { migrateAnalytics, migrateOperational } from '../../db/migrate.ts';
-import { type OperationalDb, openMemoryOperationalDb } from '../../db/operational.ts';
+import { migrateAnalytics } from '../../db/migrate.ts';
 import { HttpProblem } from '../../http/problem.ts';
 import { createLogger } from '../../logger.ts';
 import { createPiiCipher } from '../../security/crypto.ts';
 
+/** The PGlite backend (always available). */
+export function pgliteBackend(): OperationalBackend {
+  const b = backendNamed('pglite');
+  if (!b) throw new Error('no PGlite backend');
+  return b;
+}
+
 export async function openTestContext(
-  openOp?: () => Promise<{ db: OperationalDb; dispose(): Promise<void> }>,
+  openOp: OperationalBackend['open'] = () => pgliteBackend().open(),
 ): Promise<{ ctx: AppContext; dispose(): Promise<void> }> {
   const dir = mkdtempSync(join(tmpdir(), 'lingxi-tags-'));
   const an = openChdbAt(dir);
-  const opened = openOp
-    ? await openOp()
-    : await openMemoryOperationalDb().then(async (db) => {
-        await migrateOperational(db);
-        return { db, dispose: () => db.close() };
-      });
+  const opened = await openOp();
   const op = opened.db;
   await migrateAnalytics(an);
   const config = configSchema.parse({ dataDir: dir, logLevel: 'silent' });
