@@ -508,10 +508,22 @@ describe.skipIf(unavailable !== undefined)('console in a browser', () => {
       '/api/v1/tags/wealth.tier',
     );
     expect(tier.data.definition.description.en).toContain('mass < ¥800000, affluent < ¥8000000');
-    // after the analyst's refresh the tag drawer's version history says why the new version exists
+    // the analyst refreshes from the tags page; the run is listed and the drawer's version history says why the
+    // new version exists
     const a = await open();
     await signIn(a.page, 'analyst');
-    expect((await apiCall(a.page, 'POST', '/api/v1/tags/refresh', {})).status).toBe(200);
+    await a.page.goto(`${server.url}/tags`);
+    await a.page.getByRole('button', { name: '立即刷新' }).click();
+    await a.page
+      .getByRole('status')
+      .filter({ hasText: /个标签升版本/ })
+      .waitFor({ timeout: 120_000 });
+    const runs = a.page.getByRole('table', { name: '标签刷新' });
+    await runs
+      .getByRole('row', { name: /控制台\/API.*成功/ })
+      .first()
+      .waitFor();
+    await checkPage(a, 'tag-refreshes');
     await a.page.goto(`${server.url}/tags?tag=wealth.tier`);
     const versions = a.page.getByTestId('tag-detail').getByRole('table', { name: '版本历史' });
     await versions.getByRole('row', { name: /v2 .*定义变更/ }).waitFor();

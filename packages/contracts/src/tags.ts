@@ -128,3 +128,25 @@ export const refreshResponse = z.object({
   /** Enum and set tags with customers whose value is outside the tag's vocabulary. */
   outsideVocabulary: z.array(z.object({ tagId: z.string(), customers: z.number().int() })),
 });
+
+/** `GET /api/v1/tags/refreshes?limit=`: the newest tag refreshes first, failed ones with their error. */
+export const refreshRunsQuery = z
+  .object({ limit: z.coerce.number().int().min(1, 'must be 1–200').max(200, 'must be 1–200').default(20) })
+  .strict();
+export const refreshRun = z.object({
+  runId: z.string(),
+  asOf: z.string(),
+  /** schedule (the daily job), api (console or API), cli, system (models, demo). */
+  trigger: z.enum(['schedule', 'api', 'cli', 'system']),
+  actor: z.string().nullable(),
+  startedAt: z.string(),
+  finishedAt: z.string().nullable(),
+  status: z.enum(['running', 'succeeded', 'failed']),
+  error: z.string().nullable(),
+  tags: z.number().int().nullable(),
+  customers: z.number().int().nullable(),
+  newVersions: z.array(z.string()).nullable(),
+  durationMs: z.number().int().nullable(),
+});
+export type RefreshRunDto = z.infer<typeof refreshRun>;
+export const refreshRunsResponse = z.object({ runs: z.array(refreshRun) });

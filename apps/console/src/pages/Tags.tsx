@@ -26,6 +26,7 @@ import { ErrorAlert, Page } from '../components/Page.tsx';
 import { bi, dateTime, int, label, pct } from '../format.ts';
 import { useApi } from '../hooks.ts';
 import { BANK_TAG_TEMPLATE, BankTagEditor, copyAsBankTag, RetireBankTag } from './BankTagEditor.tsx';
+import { TagRefreshes } from './TagRefreshes.tsx';
 
 /** A tag value (code) in words when the dictionary knows it. */
 export function tagValueLabel(v: string): string {
@@ -279,6 +280,7 @@ export function TagsPage() {
           description={list.data.broken.map((b) => `${b.tagId} — ${b.field}: ${b.reason}`).join('; ')}
         />
       )}
+      <TagRefreshes onRefreshed={list.reload} />
       <Card title={t('tags.coverageByFamily')} style={{ marginBottom: 16 }} loading={list.loading}>
         {tags.length ? <CoverageChart tags={tags} /> : <Empty description={t('common.noData')} />}
       </Card>

@@ -224,6 +224,12 @@ export function describeAudiences(backend: OperationalBackend): void {
         payload: {},
       });
       expect(refreshDenied.statusCode).toBe(403);
+      const runs = await app.inject({ method: 'GET', url: '/api/v1/tags/refreshes?limit=1', headers: mia.headers });
+      expect(runs.statusCode).toBe(200);
+      expect(runs.json().runs).toMatchObject([{ status: 'succeeded', trigger: 'system' }]);
+      const badLimit = await app.inject({ method: 'GET', url: '/api/v1/tags/refreshes?limit=0', headers: mia.headers });
+      expect(badLimit.statusCode).toBe(400);
+      expect(badLimit.body).toContain('limit');
     });
 
     it('bank-specific tags over HTTP: analysts define (dry run, errors naming fields) and retire; marketers may not', async () => {

@@ -8,7 +8,7 @@ import { insertSetting } from '../compliance/compliance.repo.ts';
 import { settingsView, updateSettings } from '../compliance/compliance.service.ts';
 import { defineCustomTags } from './custom-tags.service.ts';
 import { FIXTURE_CUSTOMERS as C, FIXTURE_AS_OF, loadTagFixture } from './tags.fixture.ts';
-import { customerTags, refreshTags, tagDetail } from './tags.service.ts';
+import { customerTags, listRefreshRuns, refreshTags, tagDetail } from './tags.service.ts';
 import { openTestContext, problem } from './tags.test-context.ts';
 
 /**
@@ -153,6 +153,10 @@ export function describeCatalogueSettings(backend: OperationalBackend): void {
       await insertSetting(ctx.stores.op, 'segmentation.wealthHnwFromYuan', 100, 'written directly', 'u-admin');
       const p = await problem(refreshTags(ctx, { asOf: FIXTURE_AS_OF }));
       expect(p.status).toBe(409);
+      // the failed run is on record with its error, for the console's refresh history
+      const [failed] = await listRefreshRuns(ctx, 1);
+      expect(failed).toMatchObject({ status: 'failed', asOf: FIXTURE_AS_OF, tags: null });
+      expect(failed?.error).toMatch(/settings\.segmentation\.wealthHnwFromYuan: must exceed/);
       expect(p.message).toMatch(/settings\.segmentation\.wealthHnwFromYuan: must exceed .*settings page/);
       await updateSettings(ctx, admin, { 'segmentation.wealthHnwFromYuan': 6_000_000 }, 'repair the tier bounds');
       expect((await refreshTags(ctx, { asOf: FIXTURE_AS_OF })).newVersions).toEqual([]);

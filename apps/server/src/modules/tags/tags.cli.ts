@@ -93,7 +93,7 @@ export function registerTagCommands(program: Command, openCtx: () => Promise<App
     .action(async (opts: { asOf?: string }, cmd: Command) =>
       runCommand(
         cmd,
-        () => withCtx(openCtx, (ctx) => refreshTags(ctx, { asOf: opts.asOf })),
+        () => withCtx(openCtx, (ctx) => refreshTags(ctx, { asOf: opts.asOf, trigger: 'cli', actor: 'cli' })),
         (r) =>
           `refreshed ${r.tags} tags for ${r.customers} customers as of ${r.asOf} in ${(r.durationMs / 1000).toFixed(1)} s (${r.rows} values, ${r.newVersions.length} new versions)${r.outsideVocabulary.map((o) => `\nwarning: ${o.tagId}: ${o.customers} customers have a value outside its vocabulary`).join('')}`,
       ),

@@ -67,6 +67,88 @@ export async function definitionVersions(
   return rows.map((r) => ({ ...r, version: Number(r.version), created_at: new Date(r.created_at).toISOString() }));
 }
 
+// ---------------------------------------------------------------- refresh runs (operational store)
+
+export type RefreshTrigger = 'schedule' | 'api' | 'cli' | 'system';
+
+export interface RefreshRunRow {
+  run_id: string;
+  as_of: string;
+  trigger: RefreshTrigger;
+  actor: string | null;
+  started_at: string;
+  finished_at: string | null;
+  status: 'running' | 'succeeded' | 'failed';
+  error: string | null;
+  tags: number | null;
+  customers: number | null;
+  new_versions: string[] | null;
+  duration_ms: number | null;
+}
+
+export async function insertRefreshRun(
+  op: OperationalQueryable,
+  r: { runId: string; asOf: string; trigger: RefreshTrigger; actor: string | null },
+): Promise<void> {
+  await op.query('INSERT INTO tag_refresh_runs (run_id, as_of, trigger, actor) VALUES ($1, $2, $3, $4)', [
+    r.runId,
+    r.asOf,
+    r.trigger,
+    r.actor,
+  ]);
+}
+
+export async function finishRefreshRun(
+  op: OperationalQueryable,
+  runId: string,
+  r: { tags: number; customers: number; newVersions: readonly string[]; durationMs: number },
+): Promise<void> {
+  await op.query(
+    `UPDATE tag_refresh_runs SET status = 'succeeded', finished_at = now(), tags = $2, customers = $3,
+            new_versions = $4, duration_ms = $5
+      WHERE run_id = $1`,
+    [runId, r.tags, r.customers, r.newVersions, r.durationMs],
+  );
+}
+
+export async function failRefreshRun(
+  op: OperationalQueryable,
+  runId: string,
+  error: string,
+  durationMs: number,
+): Promise<void> {
+  await op.query(
+    `UPDATE tag_refresh_runs SET status = 'failed', finished_at = now(), error = $2, duration_ms = $3
+      WHERE run_id = $1`,
+    [runId, error, durationMs],
+  );
+}
+
+/** Runs still `running` that started more than `seconds` ago: their process ended mid-way. Returns their ids. */
+export async function failInterruptedRuns(op: OperationalQueryable, seconds: number): Promise<string[]> {
+  const { rows } = await op.query<{ run_id: string }>(
+    `UPDATE tag_refresh_runs SET status = 'failed', finished_at = now(),
+            error = 'interrupted: the process ended before the refresh finished'
+      WHERE status = 'running' AND started_at < now() - make_interval(secs => $1)
+      RETURNING run_id`,
+    [seconds],
+  );
+  return rows.map((r) => r.run_id);
+}
+
+/** The newest refresh runs first. */
+export async function listRefreshRuns(op: OperationalQueryable, limit: number): Promise<RefreshRunRow[]> {
+  const { rows } = await op.query<RefreshRunRow>(
+    `SELECT run_id, to_char(as_of, 'YYYY-MM-DD') AS as_of, trigger, actor,
+            to_char(started_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS started_at,
+            to_char(finished_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS finished_at,
+            status, error, tags, customers, new_versions, duration_ms
+       FROM tag_refresh_runs ORDER BY started_at DESC, run_id LIMIT $1`,
+    [limit],
+  );
+  return rows;
+}
+
 // ---------------------------------------------------------------- refresh (analytics store)
 
 /**

@@ -7,6 +7,8 @@ import {
   defineTagsResponse,
   refreshRequest,
   refreshResponse,
+  refreshRunsQuery,
+  refreshRunsResponse,
   retireTagRequest,
   tagDetailResponse,
   tagIdParams,
@@ -22,7 +24,7 @@ import { actorOf } from '../auth/auth.service.ts';
 import { customerVisibleTo } from '../auth/scope.ts';
 import { identityIds } from '../customer360/c360.repo.ts';
 import { defineCustomTags, retireCustomTag } from './custom-tags.service.ts';
-import { customerTags, listTags, refreshTags, tagDetail } from './tags.service.ts';
+import { customerTags, listRefreshRuns, listTags, refreshTags, tagDetail } from './tags.service.ts';
 
 export const tagsRoutes: RouteModule = async (fastify: FastifyInstance, ctx: AppContext) => {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
@@ -41,6 +43,20 @@ export const tagsRoutes: RouteModule = async (fastify: FastifyInstance, ctx: App
       const r = await listTags(ctx);
       return { asOf: r.asOf, count: r.tags.length, tags: r.tags, broken: r.broken };
     },
+  );
+
+  app.get(
+    '/api/v1/tags/refreshes',
+    {
+      config: { permission: 'tags.read' },
+      schema: {
+        tags: ['tags'],
+        summary: 'Recent tag refreshes (scheduled, console, CLI), newest first, failed ones with their error',
+        querystring: refreshRunsQuery,
+        response: { 200: refreshRunsResponse },
+      },
+    },
+    async (req) => ({ runs: await listRefreshRuns(ctx, req.query.limit) }),
   );
 
   app.get(
@@ -94,7 +110,7 @@ export const tagsRoutes: RouteModule = async (fastify: FastifyInstance, ctx: App
         response: { 200: refreshResponse },
       },
     },
-    async (req) => refreshTags(ctx, { asOf: req.body?.asOf }),
+    async (req) => refreshTags(ctx, { asOf: req.body?.asOf, trigger: 'api', actor: req.user?.id }),
   );
 
   app.post(

@@ -240,14 +240,46 @@ export interface RefreshOptions {
   rebuildIndex?: boolean | undefined;
   /** Above this many customers, distributions are read from a fixed sample of about this size (default 100,000). */
   statsSampleCustomers?: number | undefined;
+  /** What started the refresh and who (recorded in `tag_refresh_runs`; default `system`). */
+  trigger?: repo.RefreshTrigger | undefined;
+  actor?: string | undefined;
 }
 
+/**
+ * Computes every tag in force as of a date (default today in the configured time zone) into the snapshot, records the
+ * statistics and rebuilds the index. Every run, failed ones included, is recorded in `tag_refresh_runs`.
+ */
 export async function refreshTags(
   ctx: Pick<AppContext, 'config' | 'stores' | 'logger'>,
   opts: RefreshOptions = {},
 ): Promise<RefreshResult> {
   const asOf = opts.asOf ?? localToday(ctx.config.timezone);
   if (!isoDate.test(asOf) || Number.isNaN(Date.parse(asOf))) throw new Error(`asOf: not a date YYYY-MM-DD: ${asOf}`);
+  const runId = randomBytes(6).toString('hex');
+  const t0 = performance.now();
+  const op = ctx.stores.op;
+  await repo.insertRefreshRun(op, { runId, asOf, trigger: opts.trigger ?? 'system', actor: opts.actor ?? null });
+  try {
+    const result = await refreshRun(ctx, opts, asOf, runId);
+    await repo.finishRefreshRun(op, runId, result);
+    return result;
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    await repo
+      .failRefreshRun(op, runId, message, Math.round(performance.now() - t0))
+      .catch((e: unknown) =>
+        ctx.logger.error({ runId, err: { message: String(e) } }, 'could not record a failed refresh'),
+      );
+    throw err;
+  }
+}
+
+async function refreshRun(
+  ctx: Pick<AppContext, 'config' | 'stores' | 'logger'>,
+  opts: RefreshOptions,
+  asOf: string,
+  runId: string,
+): Promise<RefreshResult> {
   const cat = opts.definitions ? loadCatalogue(ctx.config.timezone, opts.definitions) : await activeCatalogue(ctx);
   if (cat.broken && cat.broken.length > 0)
     ctx.logger.error({ broken: cat.broken }, 'bank-specific tag definitions left out of the refresh');
@@ -255,9 +287,10 @@ export async function refreshTags(
   return withLock(an, async () => {
     const t0 = performance.now();
     const startedAt = Date.now();
-    const runId = randomBytes(6).toString('hex');
     const leftovers = await repo.dropStaleStages(an, STALE_STAGE_SECONDS, startedAt);
     if (leftovers.length > 0) ctx.logger.warn({ tables: leftovers }, 'dropped stage tables of an interrupted refresh');
+    const interrupted = await repo.failInterruptedRuns(ctx.stores.op, STALE_STAGE_SECONDS);
+    if (interrupted.length > 0) ctx.logger.warn({ runs: interrupted }, 'marked interrupted tag refreshes as failed');
     const { versions, changed } = await registerDefinitions(ctx.stores.op, cat.compiled.tags);
     const stages: Record<string, string> = {};
     const sources: RefreshResult['sources'] = [];
@@ -331,6 +364,24 @@ export async function refreshTags(
     );
     return result;
   });
+}
+
+/** The newest tag refreshes first (scheduled, console, CLI, system), failed ones with their error. */
+export async function listRefreshRuns(ctx: Pick<AppContext, 'stores'>, limit: number) {
+  return (await repo.listRefreshRuns(ctx.stores.op, limit)).map((r) => ({
+    runId: r.run_id,
+    asOf: r.as_of,
+    trigger: r.trigger,
+    actor: r.actor,
+    startedAt: r.started_at,
+    finishedAt: r.finished_at,
+    status: r.status,
+    error: r.error,
+    tags: r.tags === null ? null : Number(r.tags),
+    customers: r.customers === null ? null : Number(r.customers),
+    newVersions: r.new_versions,
+    durationMs: r.duration_ms === null ? null : Number(r.duration_ms),
+  }));
 }
 
 /**
@@ -660,7 +711,7 @@ export function startTagScheduler(ctx: Pick<AppContext, 'config' | 'stores' | 'l
     { timezone: ctx.config.timezone, protect: true, name: 'tag-refresh' },
     async () => {
       try {
-        await refreshTags(ctx);
+        await refreshTags(ctx, { trigger: 'schedule' });
       } catch (err) {
         ctx.logger.error({ err: { message: (err as Error).message } }, 'scheduled tag refresh failed');
       }

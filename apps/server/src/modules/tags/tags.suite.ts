@@ -9,7 +9,14 @@ import { insertSetting } from '../compliance/compliance.repo.ts';
 import { configuredDefaults, settingsView } from '../compliance/compliance.service.ts';
 import { getTagIndexHolder } from './tag-index.ts';
 import { FIXTURE_CUSTOMERS as C, FIXTURE_AS_OF, loadTagFixture } from './tags.fixture.ts';
-import { customerTags, listTags, refreshTags, snapshotRetentionDays, tagDetail } from './tags.service.ts';
+import {
+  customerTags,
+  listRefreshRuns,
+  listTags,
+  refreshTags,
+  snapshotRetentionDays,
+  tagDetail,
+} from './tags.service.ts';
 import { openTestContext } from './tags.test-context.ts';
 
 /** The suite on one operational backend (PGlite in `tags.service.test.ts`, PostgreSQL in `….postgres.test.ts`). */
@@ -300,6 +307,37 @@ export function describeTagRefresh(backend: OperationalBackend): void {
       // the configured default (400 days) would keep the May snapshots; the setting (30 days) drops them
       const r = await refreshTags(ctx, { asOf: '2026-06-10', rebuildIndex: false });
       expect(r.droppedSnapshots).toEqual(['2026-05-06', '2026-05-05']);
+    });
+
+    it('records every refresh run; a run its process left running is marked failed by the next refresh', async () => {
+      // a refresh that started seven hours ago and never finished (the process ended)
+      await ctx.stores.op.query(
+        `INSERT INTO tag_refresh_runs (run_id, as_of, trigger, actor, started_at)
+         VALUES ('dead00000000', '2026-06-09', 'schedule', NULL, now() - interval '7 hours')`,
+      );
+      const r = await refreshTags(ctx, { asOf: '2026-06-11', rebuildIndex: false, trigger: 'cli', actor: 'cli' });
+      const runs = await listRefreshRuns(ctx, 100);
+      expect(runs[0]).toMatchObject({
+        runId: r.runId,
+        asOf: '2026-06-11',
+        trigger: 'cli',
+        actor: 'cli',
+        status: 'succeeded',
+        error: null,
+        tags: r.tags,
+        customers: r.customers,
+        newVersions: [],
+        durationMs: r.durationMs,
+      });
+      expect(runs[0]?.finishedAt).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/);
+      expect(runs.find((x) => x.runId === 'dead00000000')).toMatchObject({
+        status: 'failed',
+        error: expect.stringMatching(/^interrupted/),
+      });
+      // every refresh of this suite is there, each finished
+      expect(runs.filter((x) => x.status === 'running')).toEqual([]);
+      expect(runs.filter((x) => x.status === 'succeeded').length).toBeGreaterThanOrEqual(8);
+      expect(runs.some((x) => x.trigger === 'system' && x.asOf === FIXTURE_AS_OF)).toBe(true);
     });
   });
 }
