@@ -5,6 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import type { AppContext } from '../../app-context.ts';
 import { listEntries } from '../audit/audit.repo.ts';
 import { registerTagCommands } from './tags.cli.ts';
+import { FIXTURE_AS_OF, loadTagFixture } from './tags.fixture.ts';
 import { activeCatalogue } from './tags.service.ts';
 import { openTestContext } from './tags.test-context.ts';
 
@@ -95,5 +96,17 @@ compute:
       json: { ok: true, retired: 'bank.salary_months_90d' },
     });
     expect((await cli('tags', 'retire', '--id', 'bank.salary_months_90d')).exitCode).not.toBe(0);
+  });
+
+  it('refreshes and lists the refresh runs (newest first); a bad --limit names the option', async () => {
+    await loadTagFixture(ctx.stores.an, ctx.stores.op, 40);
+    const r = await cli('tags', 'refresh', '--as-of', FIXTURE_AS_OF);
+    expect(r).toMatchObject({ exitCode: 0, json: { ok: true, asOf: FIXTURE_AS_OF } });
+    const runs = await cli('tags', 'refreshes', '--limit', '1');
+    expect(runs.exitCode).toBe(0);
+    expect(runs.json.runs).toMatchObject([
+      { runId: r.json.runId, asOf: FIXTURE_AS_OF, trigger: 'cli', actor: 'cli', status: 'succeeded' },
+    ]);
+    await expect(cli('tags', 'refreshes', '--limit', '0')).rejects.toThrow(/--limit must be a whole number/);
   });
 });

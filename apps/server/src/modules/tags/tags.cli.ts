@@ -1,5 +1,5 @@
 /**
- * CLI: `tags list`, `tags refresh`, `tags define --file F [--dry-run]`, `tags retire --id ID [--reason R]`,
+ * CLI: `tags list`, `tags refresh`, `tags refreshes [--limit N]`, `tags define --file F [--dry-run]`, `tags retire --id ID [--reason R]`,
  * `audience count` (every command takes the global `--json`). Bank-specific tags defined here are audited with the
  * pseudo-actor `cli`.
  */
@@ -10,7 +10,7 @@ import type { AppContext } from '../../app-context.ts';
 import { CliError, runCommand } from '../../cli/output.ts';
 import { countAudience } from '../audiences/audiences.service.ts';
 import { defineCustomTags, retireCustomTag } from './custom-tags.service.ts';
-import { listTags, refreshTags } from './tags.service.ts';
+import { listRefreshRuns, listTags, refreshTags } from './tags.service.ts';
 
 const cliActor = { id: 'cli', role: null };
 
@@ -21,6 +21,12 @@ const asOfArg = (v: string): string => {
     .refine((s) => !Number.isNaN(Date.parse(s)))
     .safeParse(v);
   if (!r.success) throw new InvalidArgumentError('--as-of must be a date YYYY-MM-DD');
+  return r.data;
+};
+
+const limitArg = (v: string): number => {
+  const r = z.coerce.number().int().min(1).max(200).safeParse(v);
+  if (!r.success) throw new InvalidArgumentError('--limit must be a whole number from 1 to 200');
   return r.data;
 };
 
@@ -96,6 +102,31 @@ export function registerTagCommands(program: Command, openCtx: () => Promise<App
         () => withCtx(openCtx, (ctx) => refreshTags(ctx, { asOf: opts.asOf, trigger: 'cli', actor: 'cli' })),
         (r) =>
           `refreshed ${r.tags} tags for ${r.customers} customers as of ${r.asOf} in ${(r.durationMs / 1000).toFixed(1)} s (${r.rows} values, ${r.newVersions.length} new versions)${r.outsideVocabulary.map((o) => `\nwarning: ${o.tagId}: ${o.customers} customers have a value outside its vocabulary`).join('')}`,
+      ),
+    );
+
+  tags
+    .command('refreshes')
+    .description('recent tag refreshes, newest first (failed ones with their error)')
+    .option('--limit <n>', 'how many (1–200, default 20)', limitArg, 20)
+    .option('--json', 'print exactly one JSON object on stdout')
+    .action(async (opts: { limit: number }, cmd: Command) =>
+      runCommand(
+        cmd,
+        () => withCtx(openCtx, async (ctx) => ({ ok: true, runs: await listRefreshRuns(ctx, opts.limit) })),
+        (r) =>
+          r.runs.length === 0
+            ? 'no tag refresh yet'
+            : r.runs
+                .map(
+                  (x) =>
+                    `${x.startedAt}  as of ${x.asOf}  ${x.status.padEnd(9)} ${x.trigger}${x.actor ? ` (${x.actor})` : ''}${
+                      x.durationMs === null ? '' : `  ${(x.durationMs / 1000).toFixed(1)} s`
+                    }${x.tags === null ? '' : `  ${x.tags} tags, ${x.customers} customers, ${x.newVersions?.length ?? 0} new versions`}${
+                      x.error ? `\n    error: ${x.error}` : ''
+                    }`,
+                )
+                .join('\n'),
       ),
     );
 
