@@ -524,6 +524,8 @@ describe.skipIf(unavailable !== undefined)('console in a browser', () => {
       .first()
       .waitFor();
     await checkPage(a, 'tag-refreshes');
+    // the demo's snapshot is today's: no staleness warning
+    expect(await a.page.getByTestId('tag-snapshot-stale').count()).toBe(0);
     await a.page.goto(`${server.url}/tags?tag=wealth.tier`);
     const versions = a.page.getByTestId('tag-detail').getByRole('table', { name: '版本历史' });
     await versions.getByRole('row', { name: /v2 .*定义变更/ }).waitFor();

@@ -40,6 +40,12 @@ export function setDisplayTimezone(tz: string): void {
   displayTimezone = tz;
 }
 
+/** Whole days from the date `day` (YYYY-MM-DD) to today in the display time zone (0: today; negative: future). */
+export function daysSince(day: string, now = new Date()): number {
+  const today = new Intl.DateTimeFormat('sv-SE', { timeZone: displayTimezone, dateStyle: 'short' }).format(now);
+  return Math.round((Date.parse(today) - Date.parse(day)) / 86_400_000);
+}
+
 /** An ISO instant shown in the display time zone (Asia/Shanghai unless the administrator chose another). */
 export function dateTime(iso: string | null | undefined): string {
   if (!iso) return '–';

@@ -6,7 +6,7 @@ import type { z } from 'zod';
 import { api, toError } from '../api/client.ts';
 import { useAuth } from '../auth.tsx';
 import { ErrorAlert } from '../components/Page.tsx';
-import { dateTime, int } from '../format.ts';
+import { dateTime, daysSince, int } from '../format.ts';
 import { useApi } from '../hooks.ts';
 
 const STATUS_COLOUR: Record<RefreshRunDto['status'], string> = {
@@ -20,7 +20,7 @@ const STATUS_COLOUR: Record<RefreshRunDto['status'], string> = {
  * and, for analysts, a refresh on demand (needed after changing a threshold or a bank tag, which apply from the next
  * refresh). `onRefreshed` reloads the catalogue around it.
  */
-export function TagRefreshes({ onRefreshed }: { onRefreshed(): void }) {
+export function TagRefreshes({ asOf, onRefreshed }: { asOf: string | null | undefined; onRefreshed(): void }) {
   const { t } = useTranslation();
   const { can } = useAuth();
   const runs = useApi(() => api('GET', '/api/v1/tags/refreshes?limit=5', refreshRunsResponse), []);
@@ -28,6 +28,8 @@ export function TagRefreshes({ onRefreshed }: { onRefreshed(): void }) {
   const [error, setError] = useState<Error>();
   const [done, setDone] = useState<z.infer<typeof refreshResponse>>();
   const latest = runs.data?.runs[0];
+  // the daily refresh writes today's snapshot; two days behind means it has not run (server down, schedule off)
+  const behind = asOf ? daysSince(asOf) : 0;
   const refresh = async () => {
     setBusy(true);
     setError(undefined);
@@ -63,6 +65,15 @@ export function TagRefreshes({ onRefreshed }: { onRefreshed(): void }) {
           style={{ marginBottom: 12 }}
           title={t('tags.runs.lastFailed', { time: dateTime(latest.startedAt), asOf: latest.asOf })}
           description={latest.error}
+        />
+      )}
+      {behind > 1 && (
+        <Alert
+          type="warning"
+          showIcon
+          data-testid="tag-snapshot-stale"
+          style={{ marginBottom: 12 }}
+          title={t('tags.runs.stale', { asOf, days: behind })}
         />
       )}
       {done && (

@@ -280,7 +280,7 @@ export function TagsPage() {
           description={list.data.broken.map((b) => `${b.tagId} — ${b.field}: ${b.reason}`).join('; ')}
         />
       )}
-      <TagRefreshes onRefreshed={list.reload} />
+      <TagRefreshes asOf={list.data?.asOf} onRefreshed={list.reload} />
       <Card title={t('tags.coverageByFamily')} style={{ marginBottom: 16 }} loading={list.loading}>
         {tags.length ? <CoverageChart tags={tags} /> : <Empty description={t('common.noData')} />}
       </Card>
