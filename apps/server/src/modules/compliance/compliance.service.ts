@@ -255,7 +255,7 @@ export async function updateSettings(ctx: AppContext, user: AuthUser, values: Re
     let tagsChanged: string[] | undefined;
     if (keys.some((k) => catalogueSettings.some((s) => s.key === k))) {
       // the catalogue's thresholds must fit together (high-net-worth above affluent, dormant after active, …)
-      const stored = Object.fromEntries((await repo.latestSettings(tx)).map((r) => [r.key, r.value]));
+      const stored = await storedSettingValues(tx);
       const after = catalogueOptionsFromSettings({ ...stored, ...values });
       if (!after.ok) throw settingsProblem(after.issues.map((i) => ({ field: `values.${i.key}`, reason: i.reason })));
       const before = catalogueOptionsFromSettings(stored);
@@ -274,6 +274,11 @@ export async function updateSettings(ctx: AppContext, user: AuthUser, values: Re
   return settingsView(ctx.stores.op, configuredDefaults(ctx.config));
 }
 
+/** The saved value of every setting an administrator changed (key → newest value). */
+async function storedSettingValues(db: OperationalQueryable): Promise<Record<string, unknown>> {
+  return Object.fromEntries((await repo.latestSettings(db)).map((r) => [r.key, r.value]));
+}
+
 /** Settings that do not fit: 400 for a request to save them, 409 for stored ones a reader cannot use. */
 function settingsProblem(errors: { field: string; reason: string }[], status: 400 | 409 = 400): HttpProblem {
   const first = errors[0] as { field: string; reason: string };
@@ -290,8 +295,7 @@ function settingsProblem(errors: { field: string; reason: string }[], status: 40
  * bank chose.
  */
 export async function catalogueOptionsInForce(db: OperationalQueryable): Promise<CatalogueOptions> {
-  const stored = Object.fromEntries((await repo.latestSettings(db)).map((r) => [r.key, r.value]));
-  const r = catalogueOptionsFromSettings(stored);
+  const r = catalogueOptionsFromSettings(await storedSettingValues(db));
   if (r.ok) return r.options;
   throw settingsProblem(
     r.issues.map((i) => ({ field: `settings.${i.key}`, reason: i.reason })),
@@ -304,8 +308,11 @@ export async function catalogueOptionsInForce(db: OperationalQueryable): Promise
  * default), else the setting's own default.
  */
 export async function numericSetting(db: OperationalQueryable, key: string, fallback?: number): Promise<number> {
-  const row = (await repo.latestSettings(db)).find((r) => r.key === key);
-  const stored = z.number().int().min(1).safeParse(row?.value);
+  const stored = z
+    .number()
+    .int()
+    .min(1)
+    .safeParse((await storedSettingValues(db))[key]);
   if (stored.success) return stored.data;
   const d = fallback ?? SETTING_DEFS[key]?.default;
   if (typeof d !== 'number') throw new Error(`setting ${key}: not a numeric setting`);

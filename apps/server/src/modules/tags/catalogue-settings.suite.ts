@@ -8,8 +8,8 @@ import { insertSetting } from '../compliance/compliance.repo.ts';
 import { settingsView, updateSettings } from '../compliance/compliance.service.ts';
 import { defineCustomTags } from './custom-tags.service.ts';
 import { FIXTURE_CUSTOMERS as C, FIXTURE_AS_OF, loadTagFixture } from './tags.fixture.ts';
-import { customerTags, listRefreshRuns, refreshTags, tagDetail } from './tags.service.ts';
-import { openTestContext, problem } from './tags.test-context.ts';
+import { listRefreshRuns, refreshTags, tagDetail } from './tags.service.ts';
+import { openTestContext, problem, tagCell } from './tags.test-context.ts';
 
 /**
  * The standard catalogue's thresholds set by the bank (settings `segmentation.*`, PRODUCT §B "configurable AUM
@@ -51,8 +51,7 @@ export function describeCatalogueSettings(backend: OperationalBackend): void {
   describe(`catalogue thresholds from the settings (chDB + ${backend.name}, fixture bank)`, () => {
     let ctx: AppContext;
     let dispose: () => Promise<void>;
-    const cell = async (id: number, tag: string, asOf?: string) =>
-      (await customerTags(ctx, [id], asOf)).tags.find((t) => t.tagId === tag);
+    const cell = (id: number, tag: string, asOf?: string) => tagCell(ctx, id, tag, asOf);
 
     beforeAll(async () => {
       ({ ctx, dispose } = await openTestContext(() => backend.open()));

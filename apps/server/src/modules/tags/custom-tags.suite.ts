@@ -6,8 +6,8 @@ import { listEntries } from '../audit/audit.repo.ts';
 import { upsertCustomDefinition } from './custom-tags.repo.ts';
 import { defineCustomTags, retireCustomTag } from './custom-tags.service.ts';
 import { FIXTURE_CUSTOMERS as C, FIXTURE_AS_OF, loadTagFixture } from './tags.fixture.ts';
-import { activeCatalogue, customerTags, listTags, refreshTags, tagDetail } from './tags.service.ts';
-import { openTestContext, problem } from './tags.test-context.ts';
+import { activeCatalogue, listTags, refreshTags, tagDetail } from './tags.service.ts';
+import { openTestContext, problem, tagCell } from './tags.test-context.ts';
 
 const analyst = { id: 'u-analyst', role: 'analyst' };
 
@@ -57,8 +57,7 @@ export function describeBankTags(backend: OperationalBackend): void {
   describe(`bank-specific tags (chDB + ${backend.name}, fixture bank)`, () => {
     let ctx: AppContext;
     let dispose: () => Promise<void>;
-    const cell = async (id: number, tag: string, asOf?: string) =>
-      (await customerTags(ctx, [id], asOf)).tags.find((t) => t.tagId === tag);
+    const cell = (id: number, tag: string, asOf?: string) => tagCell(ctx, id, tag, asOf);
 
     beforeAll(async () => {
       ({ ctx, dispose } = await openTestContext(() => backend.open()));

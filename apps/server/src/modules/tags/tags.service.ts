@@ -377,10 +377,10 @@ export async function listRefreshRuns(ctx: Pick<AppContext, 'stores'>, limit: nu
     finishedAt: r.finished_at,
     status: r.status,
     error: r.error,
-    tags: r.tags === null ? null : Number(r.tags),
-    customers: r.customers === null ? null : Number(r.customers),
+    tags: r.tags,
+    customers: r.customers,
     newVersions: r.new_versions,
-    durationMs: r.duration_ms === null ? null : Number(r.duration_ms),
+    durationMs: r.duration_ms,
   }));
 }
 

@@ -13,6 +13,7 @@ import { migrateAnalytics } from '../../db/migrate.ts';
 import { HttpProblem } from '../../http/problem.ts';
 import { createLogger } from '../../logger.ts';
 import { createPiiCipher } from '../../security/crypto.ts';
+import { customerTags } from './tags.service.ts';
 
 /** The PGlite backend (always available). */
 export function pgliteBackend(): OperationalBackend {
@@ -65,4 +66,9 @@ export async function problem(p: Promise<unknown>): Promise<HttpProblem> {
 /** The operational backend of a suite file: PGlite, or PostgreSQL when `LINGXI_TEST_DATABASE_URL` is set (else undefined). */
 export function backendNamed(name: OperationalBackend['name']): OperationalBackend | undefined {
   return operationalBackends().find((b) => b.name === name);
+}
+
+/** A customer's value of one tag in a snapshot (the newest by default), with its version; undefined for no value. */
+export async function tagCell(ctx: AppContext, customerId: number, tagId: string, asOf?: string) {
+  return (await customerTags(ctx, [customerId], asOf)).tags.find((t) => t.tagId === tagId);
 }

@@ -178,6 +178,11 @@ export function catalogueSettingSchema(s: CatalogueSetting): z.ZodType<number> {
   return s.unit === 'percent' ? n.multipleOf(0.01) : n.int();
 }
 
+/** The setting key of an option name (unchanged when no setting feeds it). */
+function settingOf(name: string): string {
+  return catalogueSettings.find((x) => x.option === name)?.key ?? name;
+}
+
 /**
  * The catalogue options from the settings (setting key → value; keys of other settings and missing keys ignored,
  * so defaults apply), or the problems named by setting key when the values do not fit together (e.g. a
@@ -199,12 +204,10 @@ export function catalogueOptionsFromSettings(
   if (r.success) return { ok: true, options: r.data };
   return {
     ok: false,
-    issues: r.error.issues.map((i) => {
-      const s = catalogueSettings.find((x) => x.option === i.path[0]);
-      const other = (o: string) => catalogueSettings.find((x) => x.option === o)?.key ?? o;
-      // name the fields people set, not the options behind them
-      const reason = i.message.replace(/\b(affluentFromFen|activeDays|dormantDays)\b/, (m) => other(m));
-      return { key: s?.key ?? String(i.path[0]), reason };
-    }),
+    // name the settings people set, not the options behind them, in the field and in the reason
+    issues: r.error.issues.map((i) => ({
+      key: settingOf(String(i.path[0])),
+      reason: i.message.replace(/\b[a-z][A-Za-z]+\b/g, settingOf),
+    })),
   };
 }
