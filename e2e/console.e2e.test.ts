@@ -262,6 +262,12 @@ describe.skipIf(unavailable !== undefined)('console in a browser', () => {
     await page.getByRole('button', { name: '冻结快照' }).click();
     await page.getByTestId('snapshot').waitFor();
     expect((await page.getByTestId('snapshot').textContent())?.replace(/[,\s]/g, '')).toContain(String(shown));
+    // the bank-wide marketer samples from every member
+    await expect
+      .poll(async () => (await page.getByTestId('sample-scope').textContent())?.replace(/[,\s]/g, ''), {
+        timeout: 20_000,
+      })
+      .toContain(`全部${shown}位`);
     await checkPage(w, 'audience-built');
     await w.context.close();
   });

@@ -17,8 +17,11 @@ export const countResponse = z.object({
   count: z.number().int(),
   /** Matching customers left out by rule P4 (personalised marketing off). */
   excluded: z.number().int(),
-  /** Rule ids applied (e.g. ["P4"]) with an explanation. */
-  rules: z.array(z.object({ id: z.string(), detail: z.string() })),
+  /**
+   * Rules with a bearing on the result, with an explanation: `applied` (e.g. P4 excluded customers) or `exempt` (the
+   * audience's purpose exempts it: a service audience over behavioural tags keeps personalisation-off customers).
+   */
+  rules: z.array(z.object({ id: z.string(), effect: z.enum(['applied', 'exempt']), detail: z.string() })),
   elapsedMs: z.number(),
   asOf: z.string(),
   tagVersions: z.record(z.string(), z.number().int()),
@@ -73,6 +76,8 @@ export const snapshotResponse = z.object({
 export const sampleQuery = z.object({ size: z.coerce.number().int().min(1).max(200).default(20) });
 export const sampleResponse = z.object({
   count: z.number().int(),
+  /** Members in the user's data scope (the sample is drawn from these; the whole audience for a bank-wide user). */
+  inScope: z.number().int(),
   asOf: z.string(),
   customers: z.array(z.object({ id: z.number().int(), nameMasked: z.string(), mobileMasked: z.string().nullable() })),
 });

@@ -303,15 +303,14 @@ export function AudiencesPage() {
                   <ErrorAlert error={count.error} />
                   {c && (
                     <Space orientation="vertical" size={4}>
-                      {c.excluded > 0 && (
-                        <Typography.Text type="secondary">
-                          {t('audience.excluded', { n: int(c.excluded) })}
-                        </Typography.Text>
-                      )}
                       {c.rules.map((r) => (
-                        <Typography.Text key={r.id} type="secondary" style={{ fontSize: 12 }}>
+                        <Typography.Text key={r.id} type="secondary" data-testid={`rule-${r.id}-${r.effect}`}>
                           <Tag>{r.id}</Tag>
-                          {r.detail}
+                          {r.id === 'P4'
+                            ? r.effect === 'applied'
+                              ? t('audience.excluded', { n: int(c.excluded) })
+                              : t('audience.p4Exempt', { purpose: t(`purposes.${purpose}`) })
+                            : r.detail}
                         </Typography.Text>
                       ))}
                       <Typography.Text type="secondary" style={{ fontSize: 12 }}>
@@ -351,6 +350,13 @@ export function AudiencesPage() {
       {current && (
         <Card title={t('audience.sample')} style={{ marginTop: 16 }}>
           <ErrorAlert error={sample.error} />
+          {sample.data && (
+            <Typography.Paragraph type="secondary" data-testid="sample-scope">
+              {sample.data.inScope === sample.data.count
+                ? t('audience.sampleAll', { n: int(sample.data.count) })
+                : t('audience.sampleScoped', { n: int(sample.data.inScope), count: int(sample.data.count) })}
+            </Typography.Paragraph>
+          )}
           <Table
             size="small"
             rowKey="id"

@@ -1,6 +1,8 @@
 /** SQL of the audience builder (operational store, `$n` parameters; the analytics reference count, bound params). */
+import type { CustomerScope } from '@lingxi/core/auth/permissions';
 import type { AnalyticsDb, ChParams } from '../../db/analytics.ts';
 import type { OperationalQueryable } from '../../db/operational.ts';
+import { scopeSql } from '../auth/scope.ts';
 
 /** Runs the reference count compiled by `compileAudienceSql` (core) over the tag snapshot. */
 export async function sqlAudienceCount(
@@ -55,8 +57,17 @@ export async function updateAudience(
   return rows[0];
 }
 
-export async function deleteAudience(db: OperationalQueryable, id: string): Promise<boolean> {
-  return (await db.query('DELETE FROM audiences WHERE id = $1', [id])).rowCount > 0;
+/** Deletes the audience and (by cascade) its snapshots; what was deleted, or undefined when there was none. */
+export async function deleteAudience(
+  db: OperationalQueryable,
+  id: string,
+): Promise<{ name: string; purpose: string; snapshots: number } | undefined> {
+  const { rows } = await db.query<{ name: string; purpose: string; snapshots: number }>(
+    `WITH s AS (SELECT count(*)::int AS n FROM audience_snapshots WHERE audience_id = $1)
+     DELETE FROM audiences WHERE id = $1 RETURNING name, purpose, (SELECT n FROM s) AS snapshots`,
+    [id],
+  );
+  return rows[0];
 }
 
 export interface SnapshotRow {
@@ -109,6 +120,13 @@ export async function snapshotBitmap(
     [snapshotId],
   );
   return rows[0];
+}
+
+/** Ids of the customers in a data scope (not called for the whole bank). */
+export async function customerIdsInScope(db: OperationalQueryable, scope: CustomerScope): Promise<number[]> {
+  const f = scopeSql(scope, { firstParam: 1, alias: 'c' });
+  const { rows } = await db.query<{ id: number }>(`SELECT c.id::int AS id FROM customers c WHERE ${f.sql}`, f.params);
+  return rows.map((r) => r.id);
 }
 
 /** Masked display columns only: names and mobiles are never decrypted here. */

@@ -14,16 +14,17 @@ import {
   sampleResponse,
   snapshotResponse,
 } from '@lingxi/contracts/audiences';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { RouteModule } from '../../app.ts';
 import type { AppContext } from '../../app-context.ts';
+import { signedIn } from '../auth/auth.plugin.ts';
 import {
   countAudience,
   createAudience,
   deleteAudience,
-  exportAudienceCsv,
+  exportAudience,
   getAudience,
   listAudiences,
   overlapAudiences,
@@ -31,11 +32,6 @@ import {
   snapshotAudience,
   updateAudience,
 } from './audiences.service.ts';
-
-/** The signed-in user's id (the auth hook guarantees one on these routes). */
-function actorOf(req: FastifyRequest): string {
-  return req.user?.id ?? 'anonymous';
-}
 
 export const audiencesRoutes: RouteModule = async (fastify: FastifyInstance, ctx: AppContext) => {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
@@ -79,7 +75,7 @@ export const audiencesRoutes: RouteModule = async (fastify: FastifyInstance, ctx
       config: { permission: 'audiences.write' },
       schema: { tags, summary: 'Save an audience', body: audienceInput, response: { 201: audienceView } },
     },
-    async (req, reply) => reply.status(201).send(await createAudience(ctx, req.body, actorOf(req))),
+    async (req, reply) => reply.status(201).send(await createAudience(ctx, req.body, signedIn(req))),
   );
 
   app.get(
@@ -103,7 +99,7 @@ export const audiencesRoutes: RouteModule = async (fastify: FastifyInstance, ctx
         response: { 200: audienceView },
       },
     },
-    async (req) => updateAudience(ctx, req.params.id, req.body),
+    async (req) => updateAudience(ctx, req.params.id, req.body, signedIn(req)),
   );
 
   app.delete(
@@ -118,7 +114,7 @@ export const audiencesRoutes: RouteModule = async (fastify: FastifyInstance, ctx
       },
     },
     async (req, reply) => {
-      await deleteAudience(ctx, req.params.id);
+      await deleteAudience(ctx, req.params.id, signedIn(req));
       return reply.status(204).send(null);
     },
   );
@@ -134,7 +130,7 @@ export const audiencesRoutes: RouteModule = async (fastify: FastifyInstance, ctx
         response: { 201: snapshotResponse },
       },
     },
-    async (req, reply) => reply.status(201).send(await snapshotAudience(ctx, req.params.id, actorOf(req))),
+    async (req, reply) => reply.status(201).send(await snapshotAudience(ctx, req.params.id, signedIn(req))),
   );
 
   app.get(
@@ -149,7 +145,7 @@ export const audiencesRoutes: RouteModule = async (fastify: FastifyInstance, ctx
         response: { 200: sampleResponse },
       },
     },
-    async (req) => sampleAudience(ctx, req.params.id, req.query.size),
+    async (req) => sampleAudience(ctx, req.params.id, req.query.size, signedIn(req)),
   );
 
   app.get(
@@ -158,25 +154,24 @@ export const audiencesRoutes: RouteModule = async (fastify: FastifyInstance, ctx
       config: { permission: 'audiences.export' },
       schema: {
         tags,
-        summary: 'CSV of members with masked PII only, watermarked with the exporter',
+        summary: 'CSV of the members in your data scope, masked PII only, watermarked with the exporter (audited)',
+        description:
+          "UTF-8 with a byte-order mark; cells a spreadsheet would run as a formula are prefixed with `'`. " +
+          '`X-Lingxi-Rows` gives the number of members exported (those in your branch subtree, or the whole ' +
+          'audience for a bank-wide user).',
         params: audienceIdParams,
       },
     },
     async (req, reply) => {
-      const actor = actorOf(req);
-      const lines = exportAudienceCsv(ctx, req.params.id, actor);
-      const first = await lines.next(); // evaluates the audience: errors still become problem responses
-      const body = Readable.from(
-        (async function* () {
-          if (!first.done) yield first.value;
-          yield* lines;
-        })(),
-      );
+      const user = signedIn(req);
+      // evaluates and audits before the first byte: errors still become problem responses
+      const out = await exportAudience(ctx, req.params.id, user);
       return reply
         .header('Content-Type', 'text/csv; charset=utf-8')
         .header('Content-Disposition', `attachment; filename="${req.params.id}.csv"`)
-        .header('X-Lingxi-Watermark', actor)
-        .send(body);
+        .header('X-Lingxi-Watermark', user.id)
+        .header('X-Lingxi-Rows', String(out.rows))
+        .send(Readable.from(out.lines));
     },
   );
 };

@@ -15,9 +15,13 @@ import {
   usesBehaviouralTags,
 } from '@lingxi/core/audience/expression';
 import { universeTagId } from '@lingxi/core/tags/catalogue/catalogue';
+import { stringify } from 'csv-stringify/sync';
 import roaring from 'roaring';
 import type { AppContext } from '../../app-context.ts';
+import type { OperationalQueryable } from '../../db/operational.ts';
 import { HttpProblem, notFound } from '../../http/problem.ts';
+import { appendAudit } from '../audit/audit.service.ts';
+import { type AuthUser, scopeOf } from '../auth/auth.service.ts';
 import type { Bitmap, TagIndex } from '../tags/tag-index.ts';
 import { snapshotColumns } from '../tags/tags.repo.ts';
 import { currentTagIndex, lastActiveCatalogue } from '../tags/tags.service.ts';
@@ -30,6 +34,8 @@ type Ctx = Pick<AppContext, 'stores' | 'config'>;
 
 export interface RuleNote {
   id: string;
+  /** `applied`: the rule changed the result; `exempt`: it would have, but the audience's purpose exempts it. */
+  effect: 'applied' | 'exempt';
   detail: string;
 }
 
@@ -102,6 +108,9 @@ function p4Applies(tags: ReadonlyMap<string, TagInfo>, expr: NormalExpr, purpose
   return purpose === 'marketing' && usesBehaviouralTags(expr, tags);
 }
 
+/** Rule IDs of the notes a result carries, for audit records. */
+const ruleIds = (notes: readonly RuleNote[]) => notes.map((r) => `${r.id}:${r.effect}`);
+
 export async function evaluate(
   ctx: Ctx,
   expression: unknown,
@@ -129,7 +138,14 @@ export async function evaluate(
     if (excluded > 0) bitmap = RoaringBitmap32.andNot(bitmap, index.data.personalisationOff);
     rules.push({
       id: 'P4',
+      effect: 'applied',
       detail: `${excluded} customer(s) with personalised marketing off excluded: the audience uses behavioural or model tags (PIPL Art. 24)`,
+    });
+  } else if (usesBehaviouralTags(expr, tags)) {
+    rules.push({
+      id: 'P4',
+      effect: 'exempt',
+      detail: `not applied to a ${purpose} audience: customers with personalised marketing off stay in and may receive ${purpose} messages only`,
     });
   }
   const count = bitmap.size;
@@ -197,14 +213,52 @@ const toView = (r: repo.AudienceRow) => ({
   updatedAt: new Date(r.updated_at).toISOString(),
 });
 
+/**
+ * Who acts on an audience, for `created_by` and the audit trail. Every change, freeze, sample and export of an audience
+ * is audited with its purpose and the rules that shaped it (P4 applied or exempt by purpose; P10 on exports).
+ */
+type Actor = Pick<AuthUser, 'id' | 'role'>;
+
+/** Audits a change of the audience in the transaction (or store) that makes it. */
+async function auditAudience(
+  db: OperationalQueryable,
+  actor: Actor,
+  action: 'created' | 'updated' | 'deleted' | 'frozen' | 'sampled' | 'exported',
+  id: string,
+  details: Record<string, unknown>,
+): Promise<void> {
+  await appendAudit(db, {
+    actor: { id: actor.id, role: actor.role },
+    action: `audience.${action}`,
+    target: { type: 'audience', id },
+    details,
+  });
+}
+
+/** What the audit trail keeps of a definition: its name, purpose, the tags it reads and rule P4's bearing on it. */
+function definitionDetails(
+  tags: ReadonlyMap<string, TagInfo>,
+  input: { name: string; purpose: Purpose },
+  expr: NormalExpr,
+): Record<string, unknown> {
+  const behavioural = usesBehaviouralTags(expr, tags);
+  const p4 = behavioural ? (input.purpose === 'marketing' ? 'P4:applied' : 'P4:exempt') : null;
+  return { name: input.name, purpose: input.purpose, tags: expressionTags(expr), rules: p4 ? [p4] : [] };
+}
+
 export async function createAudience(
   ctx: Ctx,
   input: { name: string; expression: unknown; purpose: Purpose },
-  actor: string,
+  actor: Actor,
 ) {
-  await parseExpression(ctx, input.expression, input.purpose);
+  const tags = await tagInfos(ctx);
+  const expr = parseWith(tags, input.expression, input.purpose, 'expression');
   const id = `aud_${randomBytes(8).toString('hex')}`;
-  return toView(await repo.insertAudience(ctx.stores.op, { ...input, id, createdBy: actor }));
+  return ctx.stores.op.transaction(async (tx) => {
+    const row = await repo.insertAudience(tx, { ...input, id, createdBy: actor.id });
+    await auditAudience(tx, actor, 'created', id, definitionDetails(tags, input, expr));
+    return toView(row);
+  });
 }
 
 export async function listAudiences(ctx: Ctx) {
@@ -221,15 +275,28 @@ export async function updateAudience(
   ctx: Ctx,
   id: string,
   input: { name: string; expression: unknown; purpose: Purpose },
+  actor: Actor,
 ) {
-  await parseExpression(ctx, input.expression, input.purpose);
-  const r = await repo.updateAudience(ctx.stores.op, id, input);
-  if (!r) throw notFound(`audience ${id}`);
-  return toView(r);
+  const tags = await tagInfos(ctx);
+  const expr = parseWith(tags, input.expression, input.purpose, 'expression');
+  return ctx.stores.op.transaction(async (tx) => {
+    const r = await repo.updateAudience(tx, id, input);
+    if (!r) throw notFound(`audience ${id}`);
+    await auditAudience(tx, actor, 'updated', id, definitionDetails(tags, input, expr));
+    return toView(r);
+  });
 }
 
-export async function deleteAudience(ctx: Ctx, id: string): Promise<void> {
-  if (!(await repo.deleteAudience(ctx.stores.op, id))) throw notFound(`audience ${id}`);
+export async function deleteAudience(ctx: Ctx, id: string, actor: Actor): Promise<void> {
+  await ctx.stores.op.transaction(async (tx) => {
+    const deleted = await repo.deleteAudience(tx, id);
+    if (!deleted) throw notFound(`audience ${id}`);
+    await auditAudience(tx, actor, 'deleted', id, {
+      name: deleted.name,
+      purpose: deleted.purpose,
+      snapshots: deleted.snapshots,
+    });
+  });
 }
 
 // ---------------------------------------------------------------- snapshot, sample, export
@@ -240,17 +307,29 @@ async function evaluateSaved(ctx: Ctx, id: string) {
 }
 
 /** Freezes the audience: the portable roaring bitmap with the snapshot date and the tag versions used. */
-export async function snapshotAudience(ctx: Ctx, id: string, actor: string) {
+export async function snapshotAudience(ctx: Ctx, id: string, actor: Actor) {
   const { audience, evaluation: e } = await evaluateSaved(ctx, id);
-  const row = await repo.insertSnapshot(ctx.stores.op, {
-    audienceId: audience.id,
-    asOf: e.asOf,
-    tagVersions: e.tagVersions,
-    expression: audience.expression,
-    count: e.count,
-    excluded: e.excluded,
-    bitmap: e.bitmap.serialize(true),
-    createdBy: actor,
+  const row = await ctx.stores.op.transaction(async (tx) => {
+    const r = await repo.insertSnapshot(tx, {
+      audienceId: audience.id,
+      asOf: e.asOf,
+      tagVersions: e.tagVersions,
+      expression: audience.expression,
+      count: e.count,
+      excluded: e.excluded,
+      bitmap: e.bitmap.serialize(true),
+      createdBy: actor.id,
+    });
+    await auditAudience(tx, actor, 'frozen', audience.id, {
+      snapshot: r.id,
+      purpose: audience.purpose,
+      asOf: e.asOf,
+      count: e.count,
+      excluded: e.excluded,
+      tagVersions: e.tagVersions,
+      rules: ruleIds(e.rules),
+    });
+    return r;
   });
   return {
     id: row.id,
@@ -270,41 +349,76 @@ export async function snapshotMembers(ctx: Ctx, snapshotId: number): Promise<Bit
   return RoaringBitmap32.deserialize(Buffer.from(s.bitmap), true);
 }
 
-/** A random sample of members with masked name and mobile only. */
-export async function sampleAudience(ctx: Ctx, id: string, size: number) {
-  const { evaluation: e } = await evaluateSaved(ctx, id);
+/**
+ * The members the user may see one by one: counts are bank-wide aggregates, but a member list (sample or export) keeps
+ * to the user's data scope like any customer list (their branch subtree, an RM's own customers).
+ */
+async function membersInScope(ctx: Ctx, members: Bitmap, user: AuthUser) {
+  const scope = scopeOf(user);
+  if (scope.kind === 'all') return { scope: scope.kind, members };
+  const visible = new RoaringBitmap32(await repo.customerIdsInScope(ctx.stores.op, scope));
+  return { scope: scope.kind, members: RoaringBitmap32.and(members, visible) };
+}
+
+/** A random sample of the members in the user's scope, with masked name and mobile only; audited like a list. */
+export async function sampleAudience(ctx: Ctx, id: string, size: number, user: AuthUser) {
+  const { audience, evaluation: e } = await evaluateSaved(ctx, id);
+  const { scope, members } = await membersInScope(ctx, e.bitmap, user);
   const picked = new Set<number>();
-  const n = e.bitmap.size;
+  const n = members.size;
   while (picked.size < Math.min(size, n)) {
-    const v = e.bitmap.select(Math.floor(Math.random() * n));
+    const v = members.select(Math.floor(Math.random() * n));
     if (v !== undefined) picked.add(v);
   }
   const rows = await repo.maskedCustomers(
     ctx.stores.op,
     [...picked].sort((a, b) => a - b),
   );
+  await auditAudience(ctx.stores.op, user, 'sampled', audience.id, {
+    purpose: audience.purpose,
+    asOf: e.asOf,
+    scope,
+    results: rows.length,
+    ids: rows.map((r) => r.id),
+  });
   return {
     count: e.count,
+    inScope: n,
     asOf: e.asOf,
     customers: rows.map((r) => ({ id: Number(r.id), nameMasked: r.name_masked, mobileMasked: r.mobile_masked })),
   };
 }
 
-function csvCell(v: string | number | null): string {
-  const s = v === null ? '' : String(v);
-  return /[",\n\r]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
-}
+const exportColumns = ['customer_id', 'name_masked', 'mobile_masked', 'as_of', 'exported_by'];
 
 /**
- * CSV lines of the audience (header first): customer id, masked name, masked mobile, and the exporter's id on every
- * row as a watermark (P10). No decryption happens here.
+ * Prepares the CSV export of the members in the user's scope: customer id, masked name, masked mobile, the data date and
+ * the exporter's id on every row as a watermark (P10). Audited before any row leaves. The CSV starts with a byte-order
+ * mark (so that spreadsheet software reads the Chinese names as UTF-8) and cells that a spreadsheet would run as a
+ * formula (`=`, `+`, `-`, `@` …) are prefixed with `'`. No decryption happens here.
  */
-export async function* exportAudienceCsv(ctx: Ctx, id: string, actor: string): AsyncGenerator<string> {
-  const { evaluation: e } = await evaluateSaved(ctx, id);
-  yield 'customer_id,name_masked,mobile_masked,as_of,exported_by\n';
-  const ids = e.bitmap.toUint32Array();
-  for (let i = 0; i < ids.length; i += 5000) {
-    const rows = await repo.maskedCustomers(ctx.stores.op, Array.from(ids.subarray(i, i + 5000)));
-    yield rows.map((r) => `${[r.id, r.name_masked, r.mobile_masked, e.asOf, actor].map(csvCell).join(',')}\n`).join('');
+export async function exportAudience(ctx: Ctx, id: string, user: AuthUser) {
+  const { audience, evaluation: e } = await evaluateSaved(ctx, id);
+  const { scope, members } = await membersInScope(ctx, e.bitmap, user);
+  await auditAudience(ctx.stores.op, user, 'exported', audience.id, {
+    purpose: audience.purpose,
+    asOf: e.asOf,
+    scope,
+    count: e.count,
+    rows: members.size,
+    watermark: user.id,
+    rules: ['P10', ...ruleIds(e.rules)],
+  });
+  const ids = members.toUint32Array();
+  async function* lines(): AsyncGenerator<string> {
+    yield stringify([exportColumns], { bom: true });
+    for (let i = 0; i < ids.length; i += 5000) {
+      const rows = await repo.maskedCustomers(ctx.stores.op, Array.from(ids.subarray(i, i + 5000)));
+      yield stringify(
+        rows.map((r) => [r.id, r.name_masked, r.mobile_masked ?? '', e.asOf, user.id]),
+        { escape_formulas: true },
+      );
+    }
   }
+  return { rows: members.size, asOf: e.asOf, lines: lines() };
 }

@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OperationalBackend } from '../../../test/support/stores.ts';
 import { buildApp } from '../../app.ts';
 import type { AppContext } from '../../app-context.ts';
-import { addUser, signIn } from '../auth/auth.test-support.ts';
+import { listEntries } from '../audit/audit.repo.ts';
+import { addBranch, addUser, signIn } from '../auth/auth.test-support.ts';
 import { FIXTURE_CUSTOMERS as C, FIXTURE_AS_OF, loadTagFixture } from '../tags/tags.fixture.ts';
 import { tagsRoutes } from '../tags/tags.routes.ts';
 import { applyTagOptouts, customerTags, refreshTags } from '../tags/tags.service.ts';
@@ -20,13 +21,14 @@ export function describeAudiences(backend: OperationalBackend): void {
     let ctx: AppContext;
     let dispose: () => Promise<void>;
     let app: FastifyInstance;
+    let miaId: string;
 
     beforeAll(async () => {
       ({ ctx, dispose } = await openTestContext(() => backend.open()));
       await loadTagFixture(ctx.stores.an, ctx.stores.op, 120);
       await refreshTags(ctx, { asOf: FIXTURE_AS_OF });
       app = await buildApp(ctx, [tagsRoutes, audiencesRoutes]);
-      await addUser(ctx, 'mia', 'marketer');
+      miaId = await addUser(ctx, 'mia', 'marketer');
       await addUser(ctx, 'ana', 'analyst');
     });
     afterAll(async () => {
@@ -101,8 +103,10 @@ export function describeAudiences(backend: OperationalBackend): void {
       const s = await countAudience(ctx, behavioural, 'service');
       expect(m.excluded).toBeGreaterThan(0); // customer 2 logged in and has personalisation off
       expect(m.count + m.excluded).toBe(s.count);
-      expect(m.rules[0]?.id).toBe('P4');
-      expect(s.rules).toEqual([]);
+      expect(m.rules).toEqual([{ id: 'P4', effect: 'applied', detail: expect.stringContaining('excluded') }]);
+      // a service audience keeps them, and says why
+      expect(s.rules).toEqual([{ id: 'P4', effect: 'exempt', detail: expect.stringContaining('service') }]);
+      expect((await countAudience(ctx, { tag: 'fin.gender', op: 'eq', value: 'male' }, 'service')).rules).toEqual([]);
       const attribute = await countAudience(ctx, { tag: 'fin.gender', op: 'eq', value: 'male' }, 'marketing');
       expect(attribute.excluded).toBe(0);
       const { bitmap } = await evaluate(ctx, behavioural, 'marketing');
@@ -184,11 +188,19 @@ export function describeAudiences(backend: OperationalBackend): void {
         expect(c.mobileMasked).toMatch(/^138\*{4}\d{4}$/);
       }
 
+      expect(sample.json()).toMatchObject({ count: live.count, inScope: live.count });
+
       const csv = await app.inject({ method: 'GET', url: `/api/v1/audiences/${id}/export`, headers: mia.headers });
       expect(csv.headers['content-type']).toMatch(/^text\/csv/);
-      const lines = csv.body.trim().split('\n');
+      expect(csv.headers['x-lingxi-rows']).toBe(String(live.count));
+      expect(csv.rawPayload.subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf])); // UTF-8 byte-order mark
+      const lines = csv.body
+        .replace(/^\uFEFF/, '')
+        .trim()
+        .split('\n');
       expect(lines[0]).toBe('customer_id,name_masked,mobile_masked,as_of,exported_by');
       expect(lines).toHaveLength(live.count + 1);
+      expect(lines[1]).toMatch(new RegExp(`^\\d+,张\\*,138\\*{4}\\d{4},${FIXTURE_AS_OF},${miaId}$`));
       expect(csv.body).not.toMatch(/138\d{8}/); // no unmasked mobile
 
       // An analyst may refresh tags but may not export audiences.
@@ -198,9 +210,100 @@ export function describeAudiences(backend: OperationalBackend): void {
 
       const del = await app.inject({ method: 'DELETE', url: `/api/v1/audiences/${id}`, headers: mia.headers });
       expect(del.statusCode).toBe(204);
+
+      // Every change, freeze, sample and export is in the audit trail, by mia, with the rules that shaped it.
+      const trail = (await listEntries(ctx.stores.op, { targetType: 'audience', targetId: id, limit: 20 })).reverse();
+      expect(trail.map((e) => e.action)).toEqual([
+        'audience.created',
+        'audience.updated',
+        'audience.frozen',
+        'audience.sampled',
+        'audience.exported',
+        'audience.deleted',
+      ]);
+      expect(new Set(trail.map((e) => e.actor_id))).toEqual(new Set([miaId]));
+      const [createdEntry, updated, frozen, sampled, exported, deleted] = trail.map((e) => e.details);
+      expect(createdEntry).toMatchObject({
+        name: '沉睡唤醒',
+        purpose: 'marketing',
+        tags: ['target.dormant_reactivation'],
+      });
+      expect(updated).toMatchObject({ name: 'silver', tags: ['persona.silver'] });
+      expect(frozen).toMatchObject({ snapshot: snap.json().id, count: live.count, asOf: FIXTURE_AS_OF });
+      expect(sampled).toMatchObject({ scope: 'all', results: customers.length });
+      expect(exported).toMatchObject({ scope: 'all', count: live.count, rows: live.count, rules: ['P10'] });
+      expect(exported).toMatchObject({ watermark: miaId });
+      expect(deleted).toMatchObject({ name: 'silver', snapshots: 1 });
       const gone = await app.inject({ method: 'GET', url: `/api/v1/audiences/${id}`, headers: mia.headers });
       expect(gone.statusCode).toBe(404);
       expect(new roaring.RoaringBitmap32().size).toBe(0);
+    });
+
+    it('keeps samples and exports to the user’s data scope; escapes formulas; audits the P4 exemption', async () => {
+      // A behavioural tag in a service audience: P4 is exempt, and the trail says so.
+      const expression = {
+        and: [
+          { tag: 'fin.gender', op: 'eq', value: 'female' },
+          { not: { tag: 'app.last_login_days_ago', op: 'is_null' } },
+        ],
+      };
+      const live = await evaluate(ctx, expression, 'service');
+      const male = await evaluate(ctx, { tag: 'fin.gender', op: 'eq', value: 'male' }, 'service');
+      // Two branches; the sub-branch has three members of the audience (one named like a formula) and a non-member.
+      const visible = live.bitmap.toArray().slice(0, 3);
+      const [formula] = visible;
+      if (visible.length < 3 || formula === undefined) throw new Error('the fixture needs three such members');
+      const outsider = male.bitmap.minimum();
+      await addBranch(ctx.stores.op, 'HQ');
+      await addBranch(ctx.stores.op, 'HZ01', 'HQ');
+      await ctx.stores.op.query(`UPDATE customers SET home_branch_id = 'HZ01' WHERE id = ANY($1::bigint[])`, [
+        [...visible, outsider],
+      ]);
+      await ctx.stores.op.query(`UPDATE customers SET name_masked = '=HYPERLINK("x")' WHERE id = $1`, [formula]);
+      await addUser(ctx, 'hz-mia', 'marketer', 'HZ01');
+      const hz = await signIn(app, 'hz-mia');
+      const created = await app.inject({
+        method: 'POST',
+        url: '/api/v1/audiences',
+        headers: hz.headers,
+        payload: { name: 'service notice', purpose: 'service', expression },
+      });
+      expect(created.statusCode, created.body).toBe(201);
+      const id = created.json().id as string;
+
+      const sample = await app.inject({
+        method: 'GET',
+        url: `/api/v1/audiences/${id}/sample?size=50`,
+        headers: hz.headers,
+      });
+      expect(sample.json()).toMatchObject({ count: live.count, inScope: visible.length });
+      expect(
+        sample
+          .json()
+          .customers.map((c: { id: number }) => c.id)
+          .sort(),
+      ).toEqual([...visible].sort());
+
+      const csv = await app.inject({ method: 'GET', url: `/api/v1/audiences/${id}/export`, headers: hz.headers });
+      expect(csv.headers['x-lingxi-rows']).toBe(String(visible.length));
+      const rows = csv.body
+        .replace(/^\uFEFF/, '')
+        .trim()
+        .split('\n')
+        .slice(1);
+      expect(rows.map((r) => Number(r.split(',')[0]))).toEqual([...visible].sort((a, b) => a - b));
+      expect(csv.body).toContain(`${formula},"'=HYPERLINK(""x"")"`); // a spreadsheet shows it as text
+      // the bank-wide marketer still exports everyone
+      const mia = await signIn(app, 'mia');
+      const wide = await app.inject({ method: 'GET', url: `/api/v1/audiences/${id}/export`, headers: mia.headers });
+      expect(wide.headers['x-lingxi-rows']).toBe(String(live.count));
+
+      const [exported] = await listEntries(ctx.stores.op, { action: 'audience.exported', targetId: id, limit: 2 });
+      expect(exported?.details).toMatchObject({ scope: 'all', rows: live.count, rules: ['P10', 'P4:exempt'] });
+      const [first] = await listEntries(ctx.stores.op, { action: 'audience.created', targetId: id, limit: 1 });
+      expect(first?.details).toMatchObject({ purpose: 'service', rules: ['P4:exempt'] });
+      const [scoped] = await listEntries(ctx.stores.op, { action: 'audience.sampled', targetId: id, limit: 1 });
+      expect(scoped?.details).toMatchObject({ scope: 'branch', results: visible.length });
     });
 
     it('serves the catalogue, a tag and a customer’s tags', async () => {

@@ -9,7 +9,7 @@ import { FIXTURE_CUSTOMERS as C, FIXTURE_AS_OF, loadTagFixture } from './tags.fi
 import { activeCatalogue, listTags, refreshTags, tagDetail } from './tags.service.ts';
 import { openTestContext, problem, tagCell } from './tags.test-context.ts';
 
-const analyst = { id: 'u-analyst', role: 'analyst' };
+const analyst = { id: 'u-analyst', role: 'analyst' } as const;
 
 const diningYaml = (days: number) => `
 tags:
@@ -163,7 +163,7 @@ export function describeBankTags(backend: OperationalBackend): void {
           expression: { and: [{ tag: 'bank.affluent_diner', op: 'eq', value: true }] },
           purpose: 'marketing',
         },
-        'u-analyst',
+        analyst,
       );
       const used = await problem(retireCustomTag(ctx, 'bank.affluent_diner', analyst));
       expect(used.status).toBe(409);
@@ -171,7 +171,7 @@ export function describeBankTags(backend: OperationalBackend): void {
       expect((await problem(retireCustomTag(ctx, 'wealth.tier', analyst))).status).toBe(409);
       expect((await problem(retireCustomTag(ctx, 'bank.never_defined', analyst))).status).toBe(404);
 
-      await deleteAudience(ctx, aud.id);
+      await deleteAudience(ctx, aud.id, analyst);
       await retireCustomTag(ctx, 'bank.affluent_diner', analyst, 'campaign over');
       await retireCustomTag(ctx, 'bank.dining_spend', analyst);
       // this process's audiences see the retirement at once

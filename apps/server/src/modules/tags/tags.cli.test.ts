@@ -3,13 +3,14 @@ import { join } from 'node:path';
 import { Command } from 'commander';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { AppContext } from '../../app-context.ts';
+import { countAudience } from '../audiences/audiences.service.ts';
 import { listEntries } from '../audit/audit.repo.ts';
 import { registerTagCommands } from './tags.cli.ts';
 import { FIXTURE_AS_OF, loadTagFixture } from './tags.fixture.ts';
 import { activeCatalogue } from './tags.service.ts';
 import { openTestContext } from './tags.test-context.ts';
 
-describe('lingxi tags define / retire (CLI)', () => {
+describe('lingxi tags define / retire / refresh and audience count (CLI)', () => {
   let ctx: AppContext;
   let dispose: () => Promise<void>;
 
@@ -108,5 +109,24 @@ compute:
       { runId: r.json.runId, asOf: FIXTURE_AS_OF, trigger: 'cli', actor: 'cli', status: 'succeeded' },
     ]);
     await expect(cli('tags', 'refreshes', '--limit', '0')).rejects.toThrow(/--limit must be a whole number/);
+  });
+
+  it('counts an audience expression (after the refresh above); bad input exits non-zero naming the field', async () => {
+    const expr = JSON.stringify({ tag: 'app.last_login_days_ago', op: 'lte', value: 30 });
+    const marketing = await cli('audience', 'count', '--expr', expr);
+    const service = await cli('audience', 'count', '--expr', expr, '--purpose', 'service');
+    const bitmap = await countAudience(ctx, JSON.parse(expr), 'service');
+    expect(service).toMatchObject({ exitCode: 0, json: { ok: true, asOf: FIXTURE_AS_OF, count: bitmap.count } });
+    expect(service.json.rules).toMatchObject([{ id: 'P4', effect: 'exempt' }]);
+    expect(marketing.json).toMatchObject({ ok: true, rules: [{ id: 'P4', effect: 'applied' }] });
+    expect(Number(marketing.json.count) + Number(marketing.json.excluded)).toBe(bitmap.count);
+
+    const unknown = await cli('audience', 'count', '--expr', JSON.stringify({ tag: 'no.such', op: 'eq', value: 1 }));
+    expect(unknown.exitCode).not.toBe(0);
+    expect(String(unknown.json.error)).toContain('no.such');
+    await expect(cli('audience', 'count', '--expr', 'not json')).rejects.toThrow(/--expr must be/);
+    const purpose = await cli('audience', 'count', '--expr', expr, '--purpose', 'sales');
+    expect(purpose.exitCode).not.toBe(0);
+    expect(String(purpose.json.error)).toMatch(/^--purpose must be/);
   });
 });

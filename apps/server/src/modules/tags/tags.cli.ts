@@ -195,7 +195,7 @@ export function registerTagCommands(program: Command, openCtx: () => Promise<App
             return { ok: true, ...(await countAudience(ctx, opts.expr, purpose.data)) };
           }),
         (r) =>
-          `${r.count} customers (as of ${r.asOf}, ${r.elapsedMs} ms)${r.excluded > 0 ? `; ${r.excluded} excluded by P4` : ''}`,
+          `${r.count} customers (as of ${r.asOf}, ${r.elapsedMs} ms)${r.rules.map((n) => `; ${n.id} ${n.effect}: ${n.detail}`).join('')}`,
       ),
     );
 }
