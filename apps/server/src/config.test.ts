@@ -31,4 +31,26 @@ describe('config', () => {
     writeFileSync(join(dir, 'lingxi.config.json'), JSON.stringify({ prot: 1 }));
     expect(() => loadConfig({}, dir)).toThrow(/prot/);
   });
+
+  it('refuses a time zone or a schedule the server could not use, naming the variable', () => {
+    expect(() => loadConfig({ LINGXI_TIMEZONE: 'Asia/Beijing' }, cwd)).toThrow(
+      /timezone \(env LINGXI_TIMEZONE\): not an IANA time zone/,
+    );
+    expect(() => loadConfig({ LINGXI_TAG_REFRESH_CRON: '30 25 * * *' }, cwd)).toThrow(
+      /tagRefreshCron \(env LINGXI_TAG_REFRESH_CRON\): not a cron pattern: .*hour/i,
+    );
+    expect(() => loadConfig({ LINGXI_MODEL_SCORE_CRON: 'daily' }, cwd)).toThrow(
+      /modelScoreCron \(env LINGXI_MODEL_SCORE_CRON\)/,
+    );
+    const c = loadConfig(
+      { LINGXI_TIMEZONE: 'Asia/Urumqi', LINGXI_TAG_REFRESH_CRON: '0 1 * * *', LINGXI_MODEL_RETRAIN_CRON: '0 3 * * 6' },
+      cwd,
+    );
+    expect(c).toMatchObject({
+      timezone: 'Asia/Urumqi',
+      tagRefreshCron: '0 1 * * *',
+      modelRetrainCron: '0 3 * * 6',
+      modelScoreCron: '30 4 * * *',
+    });
+  });
 });

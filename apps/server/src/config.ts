@@ -1,6 +1,32 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { Cron } from 'croner';
 import { z } from 'zod';
+
+/** An IANA time zone the runtime knows (`Asia/Shanghai`), checked the way the schedulers and formatters will use it. */
+const timeZone = z.string().refine(
+  (tz) => {
+    try {
+      new Intl.DateTimeFormat('en', { timeZone: tz });
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { message: 'not an IANA time zone (e.g. Asia/Shanghai)' },
+);
+
+/** A croner pattern (five fields, or six with seconds), rejected here rather than when the scheduler starts. */
+const cronPattern = z.string().superRefine((pattern, c) => {
+  try {
+    new Cron(pattern, { paused: true }).stop();
+  } catch (err) {
+    c.addIssue({
+      code: 'custom',
+      message: `not a cron pattern: ${(err as Error).message.replace(/^CronPattern: /, '')}`,
+    });
+  }
+});
 
 /** Validated configuration, from `LINGXI_*` environment variables over an optional `lingxi.config.json`. */
 export const configSchema = z
@@ -24,11 +50,16 @@ export const configSchema = z
       .string()
       .regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hex characters (a 256-bit key)')
       .optional(),
-    timezone: z.string().default('Asia/Shanghai'),
+    timezone: timeZone.default('Asia/Shanghai'),
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     demoCustomers: z.coerce.number().int().min(0).default(20_000),
     demoSeed: z.coerce.number().int().default(42),
-    tagRefreshCron: z.string().default('30 2 * * *'),
+    /** The daily tag refresh (in `timezone`). */
+    tagRefreshCron: cronPattern.default('30 2 * * *'),
+    /** Weekly retraining of the bank's models (in `timezone`). */
+    modelRetrainCron: cronPattern.default('0 4 * * 0'),
+    /** Daily scoring with the active models; set it after the tag refresh has had time to finish. */
+    modelScoreCron: cronPattern.default('30 4 * * *'),
     tagSnapshotRetentionDays: z.coerce.number().int().min(1).default(400),
     /** Sign-in attempts per client address per minute (behind a proxy, the address from X-Forwarded-For). */
     loginsPerIpPerMinute: z.coerce.number().int().min(1).max(10_000).default(10),
@@ -54,6 +85,8 @@ const envKeys: Record<string, keyof Config> = {
   LINGXI_DEMO_CUSTOMERS: 'demoCustomers',
   LINGXI_DEMO_SEED: 'demoSeed',
   LINGXI_TAG_REFRESH_CRON: 'tagRefreshCron',
+  LINGXI_MODEL_RETRAIN_CRON: 'modelRetrainCron',
+  LINGXI_MODEL_SCORE_CRON: 'modelScoreCron',
   LINGXI_TAG_SNAPSHOT_RETENTION_DAYS: 'tagSnapshotRetentionDays',
   LINGXI_LOGINS_PER_IP_PER_MINUTE: 'loginsPerIpPerMinute',
 };

@@ -1082,9 +1082,9 @@ export async function customerScores(ctx: Ctx, customerIds: number[]) {
 // ------------------------------------------------------------------------------------------------ schedule
 
 export interface ModelSchedule {
-  /** weekly retraining (croner pattern, configured time zone); default Sunday 04:00 */
+  /** weekly retraining (croner pattern, configured time zone); default `config.modelRetrainCron` (Sunday 04:00) */
   retrainCron?: string;
-  /** daily scoring after the tag refresh (default 02:30); default 04:30 */
+  /** daily scoring after the tag refresh; default `config.modelScoreCron` (04:30) */
   scoreCron?: string;
   /** models to keep trained and scored; default churn, every propensity family, ltv */
   models?: { kind: ModelKind; family?: string }[];
@@ -1109,7 +1109,7 @@ export function startModelScheduler(ctx: Ctx, schedule: ModelSchedule = {}): () 
   const models = schedule.models ?? DEFAULT_SCHEDULE_MODELS;
   const today = () => localToday(ctx.config.timezone);
   const retrain = new Cron(
-    schedule.retrainCron ?? '0 4 * * 0',
+    schedule.retrainCron ?? ctx.config.modelRetrainCron,
     { timezone: ctx.config.timezone, protect: true, name: 'model-retrain' },
     async () => {
       for (const m of models) {
@@ -1122,7 +1122,7 @@ export function startModelScheduler(ctx: Ctx, schedule: ModelSchedule = {}): () 
     },
   );
   const score = new Cron(
-    schedule.scoreCron ?? '30 4 * * *',
+    schedule.scoreCron ?? ctx.config.modelScoreCron,
     { timezone: ctx.config.timezone, protect: true, name: 'model-score' },
     async () => {
       for (const m of models) {

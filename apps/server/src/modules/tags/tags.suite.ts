@@ -13,8 +13,10 @@ import {
   customerTags,
   listRefreshRuns,
   listTags,
+  localToday,
   refreshTags,
   snapshotRetentionDays,
+  startTagScheduler,
   tagDetail,
 } from './tags.service.ts';
 import { openTestContext } from './tags.test-context.ts';
@@ -338,6 +340,32 @@ export function describeTagRefresh(backend: OperationalBackend): void {
       expect(runs.filter((x) => x.status === 'running')).toEqual([]);
       expect(runs.filter((x) => x.status === 'succeeded').length).toBeGreaterThanOrEqual(8);
       expect(runs.some((x) => x.trigger === 'system' && x.asOf === FIXTURE_AS_OF)).toBe(true);
+    });
+
+    // last: it refreshes as of today
+    it('the daily schedule refreshes on its cron pattern, as of today in the configured time zone', async () => {
+      const scheduled = async () => (await listRefreshRuns(ctx, 100)).filter((x) => x.trigger === 'schedule');
+      const before = (await scheduled()).length; // the abandoned run of the test above
+      // every second instead of 02:30 (croner's six-field form); the job never overlaps itself
+      const stop = startTagScheduler({ ...ctx, config: { ...ctx.config, tagRefreshCron: '* * * * * *' } });
+      try {
+        await expect
+          .poll(async () => (await scheduled()).some((x) => x.status === 'succeeded'), { timeout: 60_000 })
+          .toBe(true);
+      } finally {
+        stop();
+      }
+      // a run that started before the stop finishes; none is left running
+      await expect
+        .poll(async () => (await scheduled()).filter((x) => x.status === 'running').length, { timeout: 60_000 })
+        .toBe(0);
+      const runs = await scheduled();
+      expect(runs.length).toBeGreaterThan(before);
+      expect(runs.find((x) => x.status === 'succeeded')).toMatchObject({
+        asOf: localToday(ctx.config.timezone),
+        actor: null,
+        error: null,
+      });
     });
   });
 }
