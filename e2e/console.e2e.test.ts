@@ -262,6 +262,12 @@ describe.skipIf(unavailable !== undefined)('console in a browser', () => {
     await page.getByRole('button', { name: '冻结快照' }).click();
     await page.getByTestId('snapshot').waitFor();
     expect((await page.getByTestId('snapshot').textContent())?.replace(/[,\s]/g, '')).toContain(String(shown));
+    // the frozen snapshot is listed with its export
+    const list = page.getByTestId('snapshot-list');
+    await expect
+      .poll(async () => (await list.textContent())?.replace(/[,\s]/g, ''), { timeout: 20_000 })
+      .toMatch(new RegExp(`#\\d+\\d{4}-\\d{2}-\\d{2}${shown}`));
+    expect(await list.getByRole('button', { name: /导出/ }).count()).toBe(1);
     // the bank-wide marketer samples from every member
     await expect
       .poll(async () => (await page.getByTestId('sample-scope').textContent())?.replace(/[,\s]/g, ''), {

@@ -81,3 +81,14 @@ export const sampleResponse = z.object({
   asOf: z.string(),
   customers: z.array(z.object({ id: z.number().int(), nameMasked: z.string(), mobileMasked: z.string().nullable() })),
 });
+
+export const snapshotList = z.object({
+  snapshots: z.array(snapshotResponse.extend({ createdBy: z.string() })),
+});
+
+export const exportQuery = z
+  .object({
+    /** Export this frozen snapshot of the audience instead of its live members. */
+    snapshot: z.coerce.number().int().min(1).max(2_147_483_647).optional(),
+  })
+  .strict();

@@ -5,6 +5,7 @@ import {
   countResponse,
   overlapResponse,
   sampleResponse,
+  snapshotList,
   snapshotResponse,
 } from '@lingxi/contracts/audiences';
 import { tagListResponse } from '@lingxi/contracts/tags';
@@ -156,6 +157,12 @@ export function AudiencesPage() {
   const sample = useApi(
     () => api('GET', withQuery(`/api/v1/audiences/${current?.id}/sample`, { size: 10 }), sampleResponse),
     [current?.id, current?.updatedAt],
+    current !== undefined,
+  );
+
+  const snapshots = useApi(
+    () => api('GET', `/api/v1/audiences/${current?.id}/snapshots`, snapshotList),
+    [current?.id, snapshot?.id],
     current !== undefined,
   );
 
@@ -367,6 +374,51 @@ export function AudiencesPage() {
               { title: t('customer.id'), dataIndex: 'id' },
               { title: t('customer.name'), dataIndex: 'nameMasked' },
               { title: t('customer.mobile'), dataIndex: 'mobileMasked', render: (v: string | null) => v ?? '–' },
+            ]}
+          />
+        </Card>
+      )}
+      {current && (
+        <Card title={t('audience.snapshots')} style={{ marginTop: 16 }}>
+          <ErrorAlert error={snapshots.error} />
+          <Table
+            size="small"
+            rowKey="id"
+            data-testid="snapshot-list"
+            loading={snapshots.loading}
+            pagination={{ pageSize: 10, hideOnSinglePage: true }}
+            locale={{ emptyText: t('audience.noSnapshots') }}
+            dataSource={snapshots.data?.snapshots ?? []}
+            columns={[
+              { title: t('audience.snapshotId'), dataIndex: 'id', render: (v: number) => `#${v}` },
+              { title: t('audience.asOf'), dataIndex: 'asOf' },
+              { title: t('common.customers'), dataIndex: 'count', render: (v: number) => int(v) },
+              { title: t('audience.excludedP4'), dataIndex: 'excluded', render: (v: number) => int(v) },
+              { title: t('audience.frozenAt'), dataIndex: 'createdAt', render: (v: string) => dateTime(v) },
+              ...(can('audiences.export')
+                ? [
+                    {
+                      title: '',
+                      key: 'export',
+                      render: (_: unknown, s: { id: number }) => (
+                        <Button
+                          size="small"
+                          loading={busy === `export-${s.id}`}
+                          onClick={() =>
+                            act(`export-${s.id}`, () =>
+                              download(
+                                withQuery(`/api/v1/audiences/${current.id}/export`, { snapshot: s.id }),
+                                `${current.id}-${s.id}.csv`,
+                              ),
+                            )
+                          }
+                        >
+                          {t('audience.export')}
+                        </Button>
+                      ),
+                    },
+                  ]
+                : []),
             ]}
           />
         </Card>

@@ -111,12 +111,27 @@ export async function insertSnapshot(
   return rows[0] as SnapshotRow;
 }
 
+/** The frozen snapshots of an audience, newest first (without their bitmaps). */
+export async function listSnapshots(
+  db: OperationalQueryable,
+  audienceId: string,
+): Promise<(SnapshotRow & { created_by: string })[]> {
+  const { rows } = await db.query<SnapshotRow & { created_by: string }>(
+    `SELECT id::int AS id, audience_id, to_char(as_of, 'YYYY-MM-DD') AS as_of, tag_versions, customer_count, excluded_p4,
+            created_by, created_at
+       FROM audience_snapshots WHERE audience_id = $1 ORDER BY created_at DESC, id DESC`,
+    [audienceId],
+  );
+  return rows;
+}
+
 export async function snapshotBitmap(
   db: OperationalQueryable,
   snapshotId: number,
-): Promise<{ bitmap: Uint8Array; as_of: string; customer_count: number } | undefined> {
-  const { rows } = await db.query<{ bitmap: Uint8Array; as_of: string; customer_count: number }>(
-    `SELECT bitmap, to_char(as_of, 'YYYY-MM-DD') AS as_of, customer_count FROM audience_snapshots WHERE id = $1`,
+): Promise<{ bitmap: Uint8Array; as_of: string; customer_count: number; audience_id: string } | undefined> {
+  const { rows } = await db.query<{ bitmap: Uint8Array; as_of: string; customer_count: number; audience_id: string }>(
+    `SELECT bitmap, to_char(as_of, 'YYYY-MM-DD') AS as_of, customer_count, audience_id
+       FROM audience_snapshots WHERE id = $1`,
     [snapshotId],
   );
   return rows[0];

@@ -8,10 +8,12 @@ import {
   audienceView,
   countRequest,
   countResponse,
+  exportQuery,
   overlapRequest,
   overlapResponse,
   sampleQuery,
   sampleResponse,
+  snapshotList,
   snapshotResponse,
 } from '@lingxi/contracts/audiences';
 import type { FastifyInstance } from 'fastify';
@@ -26,6 +28,7 @@ import {
   deleteAudience,
   exportAudience,
   getAudience,
+  listAudienceSnapshots,
   listAudiences,
   overlapAudiences,
   sampleAudience,
@@ -134,6 +137,20 @@ export const audiencesRoutes: RouteModule = async (fastify: FastifyInstance, ctx
   );
 
   app.get(
+    '/api/v1/audiences/:id/snapshots',
+    {
+      config: { permission: 'audiences.read' },
+      schema: {
+        tags,
+        summary: 'The frozen snapshots of an audience, newest first',
+        params: audienceIdParams,
+        response: { 200: snapshotList },
+      },
+    },
+    async (req) => ({ snapshots: await listAudienceSnapshots(ctx, req.params.id) }),
+  );
+
+  app.get(
     '/api/v1/audiences/:id/sample',
     {
       config: { permission: 'audiences.read' },
@@ -156,16 +173,18 @@ export const audiencesRoutes: RouteModule = async (fastify: FastifyInstance, ctx
         tags,
         summary: 'CSV of the members in your data scope, masked PII only, watermarked with the exporter (audited)',
         description:
+          'The live members, or with `snapshot` those of a frozen snapshot of this audience. ' +
           "UTF-8 with a byte-order mark; cells a spreadsheet would run as a formula are prefixed with `'`. " +
           '`X-Lingxi-Rows` gives the number of members exported (those in your branch subtree, or the whole ' +
           'audience for a bank-wide user).',
         params: audienceIdParams,
+        querystring: exportQuery,
       },
     },
     async (req, reply) => {
       const user = signedIn(req);
       // evaluates and audits before the first byte: errors still become problem responses
-      const out = await exportAudience(ctx, req.params.id, user);
+      const out = await exportAudience(ctx, req.params.id, user, req.query.snapshot);
       return reply
         .header('Content-Type', 'text/csv; charset=utf-8')
         .header('Content-Disposition', `attachment; filename="${req.params.id}.csv"`)

@@ -331,22 +331,35 @@ export async function snapshotAudience(ctx: Ctx, id: string, actor: Actor) {
     });
     return r;
   });
-  return {
-    id: row.id,
-    audienceId: row.audience_id,
-    asOf: row.as_of,
-    count: row.customer_count,
-    excluded: row.excluded_p4,
-    tagVersions: row.tag_versions,
-    createdAt: new Date(row.created_at).toISOString(),
-  };
+  return snapshotView(row);
 }
 
-/** The customer ids of a frozen snapshot. */
-export async function snapshotMembers(ctx: Ctx, snapshotId: number): Promise<Bitmap> {
+const snapshotView = (row: repo.SnapshotRow) => ({
+  id: row.id,
+  audienceId: row.audience_id,
+  asOf: row.as_of,
+  count: row.customer_count,
+  excluded: row.excluded_p4,
+  tagVersions: row.tag_versions,
+  createdAt: new Date(row.created_at).toISOString(),
+});
+
+/** The audience's frozen snapshots, newest first. */
+export async function listAudienceSnapshots(ctx: Ctx, id: string) {
+  await getAudience(ctx, id); // 404 for an unknown audience
+  return (await repo.listSnapshots(ctx.stores.op, id)).map((r) => ({ ...snapshotView(r), createdBy: r.created_by }));
+}
+
+/** The customer ids of a frozen snapshot (of the given audience, when one is given: else the same 404). */
+export async function snapshotMembers(ctx: Ctx, snapshotId: number, audienceId?: string): Promise<Bitmap> {
+  return (await frozen(ctx, snapshotId, audienceId)).members;
+}
+
+async function frozen(ctx: Ctx, snapshotId: number, audienceId?: string) {
   const s = await repo.snapshotBitmap(ctx.stores.op, snapshotId);
-  if (!s) throw notFound(`audience snapshot ${snapshotId}`);
-  return RoaringBitmap32.deserialize(Buffer.from(s.bitmap), true);
+  if (!s || (audienceId !== undefined && s.audience_id !== audienceId))
+    throw notFound(`audience snapshot ${snapshotId}${audienceId ? ` of ${audienceId}` : ''}`);
+  return { asOf: s.as_of, members: RoaringBitmap32.deserialize(Buffer.from(s.bitmap), true) };
 }
 
 /**
@@ -392,22 +405,33 @@ export async function sampleAudience(ctx: Ctx, id: string, size: number, user: A
 const exportColumns = ['customer_id', 'name_masked', 'mobile_masked', 'as_of', 'exported_by'];
 
 /**
- * Prepares the CSV export of the members in the user's scope: customer id, masked name, masked mobile, the data date and
- * the exporter's id on every row as a watermark (P10). Audited before any row leaves. The CSV starts with a byte-order
- * mark (so that spreadsheet software reads the Chinese names as UTF-8) and cells that a spreadsheet would run as a
- * formula (`=`, `+`, `-`, `@` …) are prefixed with `'`. No decryption happens here.
+ * Prepares the CSV export of the members in the user's scope, of the live audience or of one of its frozen snapshots:
+ * customer id, masked name, masked mobile, the data date and the exporter's id on every row as a watermark (P10).
+ * Audited before any row leaves. The CSV starts with a byte-order mark (so that spreadsheet software reads the Chinese
+ * names as UTF-8) and cells that a spreadsheet would run as a formula (`=`, `+`, `-`, `@` …) are prefixed with `'`. No
+ * decryption happens here.
  */
-export async function exportAudience(ctx: Ctx, id: string, user: AuthUser) {
-  const { audience, evaluation: e } = await evaluateSaved(ctx, id);
-  const { scope, members } = await membersInScope(ctx, e.bitmap, user);
+export async function exportAudience(ctx: Ctx, id: string, user: AuthUser, snapshotId?: number) {
+  let source: { audience: Awaited<ReturnType<typeof getAudience>>; asOf: string; bitmap: Bitmap; rules: string[] };
+  if (snapshotId === undefined) {
+    const { audience, evaluation: e } = await evaluateSaved(ctx, id);
+    source = { audience, asOf: e.asOf, bitmap: e.bitmap, rules: ruleIds(e.rules) };
+  } else {
+    const audience = await getAudience(ctx, id);
+    const f = await frozen(ctx, snapshotId, id);
+    source = { audience, asOf: f.asOf, bitmap: f.members, rules: [] }; // the freeze recorded its rules
+  }
+  const { audience, asOf } = source;
+  const { scope, members } = await membersInScope(ctx, source.bitmap, user);
   await auditAudience(ctx.stores.op, user, 'exported', audience.id, {
     purpose: audience.purpose,
-    asOf: e.asOf,
+    snapshot: snapshotId ?? null,
+    asOf,
     scope,
-    count: e.count,
+    count: source.bitmap.size,
     rows: members.size,
     watermark: user.id,
-    rules: ['P10', ...ruleIds(e.rules)],
+    rules: ['P10', ...source.rules],
   });
   const ids = members.toUint32Array();
   async function* lines(): AsyncGenerator<string> {
@@ -415,10 +439,10 @@ export async function exportAudience(ctx: Ctx, id: string, user: AuthUser) {
     for (let i = 0; i < ids.length; i += 5000) {
       const rows = await repo.maskedCustomers(ctx.stores.op, Array.from(ids.subarray(i, i + 5000)));
       yield stringify(
-        rows.map((r) => [r.id, r.name_masked, r.mobile_masked ?? '', e.asOf, user.id]),
+        rows.map((r) => [r.id, r.name_masked, r.mobile_masked ?? '', asOf, user.id]),
         { escape_formulas: true },
       );
     }
   }
-  return { rows: members.size, asOf: e.asOf, lines: lines() };
+  return { rows: members.size, asOf, lines: lines() };
 }

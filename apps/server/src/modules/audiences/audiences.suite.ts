@@ -176,6 +176,32 @@ export function describeAudiences(backend: OperationalBackend): void {
       });
       expect(members.has(C.dormantSilver)).toBe(true);
 
+      // The frozen snapshots are listed, and a snapshot exports the members it froze.
+      const snaps = await app.inject({ method: 'GET', url: `/api/v1/audiences/${id}/snapshots`, headers: mia.headers });
+      expect(snaps.json().snapshots).toMatchObject([{ id: snap.json().id, count: live.count, createdBy: miaId }]);
+      const frozenCsv = await app.inject({
+        method: 'GET',
+        url: `/api/v1/audiences/${id}/export?snapshot=${snap.json().id}`,
+        headers: mia.headers,
+      });
+      expect(frozenCsv.headers['x-lingxi-rows']).toBe(String(live.count));
+      const frozenIds = frozenCsv.body
+        .trim()
+        .split('\n')
+        .slice(1)
+        .map((l) => Number(l.split(',')[0]));
+      expect(frozenIds).toEqual(members.toArray());
+      for (const bad of ['999999', '0', 'x'])
+        expect(
+          (
+            await app.inject({
+              method: 'GET',
+              url: `/api/v1/audiences/${id}/export?snapshot=${bad}`,
+              headers: mia.headers,
+            })
+          ).statusCode,
+        ).toBe(bad === '999999' ? 404 : 400);
+
       const sample = await app.inject({
         method: 'GET',
         url: `/api/v1/audiences/${id}/sample?size=5`,
@@ -217,12 +243,13 @@ export function describeAudiences(backend: OperationalBackend): void {
         'audience.created',
         'audience.updated',
         'audience.frozen',
+        'audience.exported',
         'audience.sampled',
         'audience.exported',
         'audience.deleted',
       ]);
       expect(new Set(trail.map((e) => e.actor_id))).toEqual(new Set([miaId]));
-      const [createdEntry, updated, frozen, sampled, exported, deleted] = trail.map((e) => e.details);
+      const [createdEntry, updated, frozen, frozenExport, sampled, exported, deleted] = trail.map((e) => e.details);
       expect(createdEntry).toMatchObject({
         name: '沉睡唤醒',
         purpose: 'marketing',
@@ -230,8 +257,15 @@ export function describeAudiences(backend: OperationalBackend): void {
       });
       expect(updated).toMatchObject({ name: 'silver', tags: ['persona.silver'] });
       expect(frozen).toMatchObject({ snapshot: snap.json().id, count: live.count, asOf: FIXTURE_AS_OF });
+      expect(frozenExport).toMatchObject({ snapshot: snap.json().id, rows: live.count, rules: ['P10'] });
       expect(sampled).toMatchObject({ scope: 'all', results: customers.length });
-      expect(exported).toMatchObject({ scope: 'all', count: live.count, rows: live.count, rules: ['P10'] });
+      expect(exported).toMatchObject({
+        snapshot: null,
+        scope: 'all',
+        count: live.count,
+        rows: live.count,
+        rules: ['P10'],
+      });
       expect(exported).toMatchObject({ watermark: miaId });
       expect(deleted).toMatchObject({ name: 'silver', snapshots: 1 });
       const gone = await app.inject({ method: 'GET', url: `/api/v1/audiences/${id}`, headers: mia.headers });
@@ -297,9 +331,35 @@ export function describeAudiences(backend: OperationalBackend): void {
       const mia = await signIn(app, 'mia');
       const wide = await app.inject({ method: 'GET', url: `/api/v1/audiences/${id}/export`, headers: mia.headers });
       expect(wide.headers['x-lingxi-rows']).toBe(String(live.count));
+      // a frozen snapshot exported by the branch user keeps to the branch too; another audience's snapshot is not found
+      const snap = await app.inject({ method: 'POST', url: `/api/v1/audiences/${id}/snapshot`, headers: hz.headers });
+      expect(snap.statusCode, snap.body).toBe(201);
+      const frozenHz = await app.inject({
+        method: 'GET',
+        url: `/api/v1/audiences/${id}/export?snapshot=${snap.json().id}`,
+        headers: hz.headers,
+      });
+      expect(frozenHz.headers['x-lingxi-rows']).toBe(String(visible.length));
+      const other = await app.inject({
+        method: 'POST',
+        url: '/api/v1/audiences',
+        headers: mia.headers,
+        payload: { name: 'other', purpose: 'marketing', expression: { tag: 'fin.gender', op: 'eq', value: 'male' } },
+      });
+      const cross = await app.inject({
+        method: 'GET',
+        url: `/api/v1/audiences/${other.json().id}/export?snapshot=${snap.json().id}`,
+        headers: mia.headers,
+      });
+      expect(cross.statusCode).toBe(404);
 
-      const [exported] = await listEntries(ctx.stores.op, { action: 'audience.exported', targetId: id, limit: 2 });
-      expect(exported?.details).toMatchObject({ scope: 'all', rows: live.count, rules: ['P10', 'P4:exempt'] });
+      const [frozenEntry, wideEntry] = await listEntries(ctx.stores.op, {
+        action: 'audience.exported',
+        targetId: id,
+        limit: 2,
+      });
+      expect(frozenEntry?.details).toMatchObject({ scope: 'branch', snapshot: snap.json().id, rows: visible.length });
+      expect(wideEntry?.details).toMatchObject({ scope: 'all', rows: live.count, rules: ['P10', 'P4:exempt'] });
       const [first] = await listEntries(ctx.stores.op, { action: 'audience.created', targetId: id, limit: 1 });
       expect(first?.details).toMatchObject({ purpose: 'service', rules: ['P4:exempt'] });
       const [scoped] = await listEntries(ctx.stores.op, { action: 'audience.sampled', targetId: id, limit: 1 });
