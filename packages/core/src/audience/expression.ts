@@ -7,6 +7,7 @@
  * - set tags: `eq` = contains, `in` = contains any, `ne` / `not_in` = has values but not that one / none of those.
  */
 import { z } from 'zod';
+import { nestingDepth } from '../json/nesting.ts';
 import type { TagDefinition, ValueType } from '../tags/dsl.ts';
 import { isBehaviouralTag, tagIdSchema } from '../tags/dsl.ts';
 import { columnSql, SNAPSHOT_TABLE, type SnapshotColumn } from '../tags/snapshot.ts';
@@ -98,6 +99,10 @@ function storageKind(t: ValueType): 'str' | 'set' | 'num' {
   return 'str';
 }
 
+const MAX_LEVELS = 12;
+const MAX_JSON_DEPTH = 40;
+const TOO_DEEP = `nested too deeply (max ${MAX_LEVELS} levels)`;
+
 /**
  * Validates an expression (zod shape, then against the catalogue) and normalises it. Errors name the field, e.g.
  * `expression.and[1].value: expected a number for tag value.aum`.
@@ -107,6 +112,9 @@ export function normaliseAudienceExpr(
   tags: ReadonlyMap<string, TagInfo>,
   root = 'expression',
 ): NormalExpr {
+  // 12 levels of and / or / not are at most 40 of JSON; refused before the recursive schema could overflow the stack
+  if (nestingDepth(input, MAX_JSON_DEPTH) > MAX_JSON_DEPTH)
+    throw new AudienceExprError([{ field: root, reason: TOO_DEEP }]);
   const parsed = audienceExprSchema.safeParse(input);
   if (!parsed.success) {
     throw new AudienceExprError(
@@ -119,7 +127,10 @@ export function normaliseAudienceExpr(
   const issues: ExprIssue[] = [];
   let leaves = 0;
   const walk = (e: AudienceExpr, path: string, depth: number): NormalExpr => {
-    if (depth > 12) issues.push({ field: path, reason: 'nested too deeply (max 12 levels)' });
+    if (depth > MAX_LEVELS) {
+      issues.push({ field: path, reason: TOO_DEEP });
+      return { and: [] }; // refused below; the deeper levels add nothing to the report
+    }
     if ('and' in e) return { and: e.and.map((x, i) => walk(x, `${path}.and[${i}]`, depth + 1)) };
     if ('or' in e) return { or: e.or.map((x, i) => walk(x, `${path}.or[${i}]`, depth + 1)) };
     if ('not' in e) return { not: walk(e.not, `${path}.not`, depth + 1) };

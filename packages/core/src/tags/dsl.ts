@@ -4,6 +4,7 @@
  */
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { nestingDepth } from '../json/nesting.ts';
 
 export const tagIdSchema = z
   .string()
@@ -360,10 +361,21 @@ function pathString(path: readonly PropertyKey[]): string {
 }
 
 /** Validates one definition; errors name the field (`compute.window.within_days: ...`). */
+/** Far deeper than any real definition (a rule with a dozen levels of and / or / not is about 40). */
+const MAX_DEFINITION_DEPTH = 64;
+
 export function validateTagDefinition(input: unknown): TagDefinition {
+  const id = typeof input === 'object' && input !== null && 'id' in input ? String(input.id) : undefined;
+  // refused before the recursive schemas of rules and expressions could overflow the stack
+  if (nestingDepth(input, MAX_DEFINITION_DEPTH) > MAX_DEFINITION_DEPTH)
+    throw new TagDslError([
+      {
+        field: `${id ? `${id}: ` : ''}(definition)`,
+        reason: `nested too deeply (more than ${MAX_DEFINITION_DEPTH} levels)`,
+      },
+    ]);
   const r = tagDefinitionSchema.safeParse(input);
   if (r.success) return r.data;
-  const id = typeof input === 'object' && input !== null && 'id' in input ? String(input.id) : undefined;
   throw new TagDslError(
     r.error.issues.map((i) => ({
       field: `${id ? `${id}: ` : ''}${pathString(i.path) || '(definition)'}`,

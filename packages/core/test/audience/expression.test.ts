@@ -40,6 +40,21 @@ describe('audience expressions', () => {
     expect(issues({ and: [] })[0]?.field).toBe('expression.and');
   });
 
+  it('refuses nesting beyond 12 levels once, naming where, and absurd nesting before it can overflow the stack', () => {
+    const nest = (levels: number) =>
+      JSON.parse(`${'{"not":'.repeat(levels)}{"tag":"value.aum","op":"is_null"}${'}'.repeat(levels)}`) as unknown;
+    expect(issues(nest(12))).toEqual([]);
+    expect(issues(nest(13))).toEqual([
+      { field: `expression${'.not'.repeat(13)}`, reason: 'nested too deeply (max 12 levels)' },
+    ]);
+    // 100,000 levels: a plain 400-style error naming the expression, not a RangeError
+    expect(issues(nest(100_000))).toEqual([{ field: 'expression', reason: 'nested too deeply (max 12 levels)' }]);
+    const ands = JSON.parse(
+      `${'{"and":['.repeat(5000)}{"tag":"value.aum","op":"is_null"}${']}'.repeat(5000)}`,
+    ) as unknown;
+    expect(issues(ands)).toEqual([{ field: 'expression', reason: 'nested too deeply (max 12 levels)' }]);
+  });
+
   it('normalises booleans and dates to what the tag table stores', () => {
     const e = normaliseAudienceExpr(
       {

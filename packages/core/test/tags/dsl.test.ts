@@ -83,6 +83,21 @@ describe('tag DSL validation', () => {
     expect(fields).toContain('x.tier: compute.buckets[1].value');
   });
 
+  it('refuses a definition nested beyond any real rule before the recursive schema can overflow the stack', () => {
+    const when = (levels: number) =>
+      JSON.parse(`${'{"not":'.repeat(levels)}{"tag":"value.aum","op":"is_null"}${'}'.repeat(levels)}`) as unknown;
+    const rule = (levels: number) => ({
+      ...good,
+      id: 'seg.deep',
+      value_type: 'boolean',
+      compute: { kind: 'rule', when: when(levels) },
+    });
+    expect(issues(rule(20))).toEqual([]);
+    expect(issues(rule(100_000))).toEqual([
+      { field: 'seg.deep: (definition)', reason: 'nested too deeply (more than 64 levels)' },
+    ]);
+  });
+
   it('rejects duplicate ids in a list', () => {
     expect(() => validateTagDefinitions([good, good])).toThrow(/duplicate tag id/);
   });

@@ -131,6 +131,15 @@ export function describeAudiences(backend: OperationalBackend): void {
       });
       expect(bad.statusCode).toBe(400);
       expect(bad.json().errors[0].field).toBe('expression.and[0].op');
+      // absurd nesting is a 400 naming the expression, not a stack overflow
+      const deep = await app.inject({
+        method: 'POST',
+        url: '/api/v1/audiences/count',
+        headers: { ...mia.headers, 'content-type': 'application/json' },
+        payload: `{"expression":${'{"not":'.repeat(50_000)}{"tag":"value.aum","op":"is_null"}${'}'.repeat(50_000)}}`,
+      });
+      expect(deep.statusCode, deep.body.slice(0, 300)).toBe(400);
+      expect(deep.json().errors).toEqual([{ field: 'expression', reason: 'nested too deeply (max 12 levels)' }]);
 
       const overlap = await app.inject({
         method: 'POST',
