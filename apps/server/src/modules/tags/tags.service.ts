@@ -21,6 +21,7 @@ import { Cron } from 'croner';
 import type { AppContext } from '../../app-context.ts';
 import type { AnalyticsDb } from '../../db/analytics.ts';
 import type { OperationalDb } from '../../db/operational.ts';
+import { badRequest } from '../../http/problem.ts';
 import { catalogueOptionsInForce, numericSetting } from '../compliance/compliance.service.ts';
 import * as customRepo from './custom-tags.repo.ts';
 import { buildTagIndex, getTagIndexHolder, type TagIndex } from './tag-index.ts';
@@ -253,8 +254,12 @@ export async function refreshTags(
   ctx: Pick<AppContext, 'config' | 'stores' | 'logger'>,
   opts: RefreshOptions = {},
 ): Promise<RefreshResult> {
-  const asOf = opts.asOf ?? localToday(ctx.config.timezone);
+  const today = localToday(ctx.config.timezone);
+  const asOf = opts.asOf ?? today;
   if (!isoDate.test(asOf) || Number.isNaN(Date.parse(asOf))) throw new Error(`asOf: not a date YYYY-MM-DD: ${asOf}`);
+  // A snapshot dated in the future would become the newest one, serve every audience with empty windows, and make the
+  // retention drop real snapshots counted back from that date.
+  if (asOf > today) throw badRequest('asOf', `${asOf} is after today (${today} in ${ctx.config.timezone})`);
   const runId = randomBytes(6).toString('hex');
   const t0 = performance.now();
   const op = ctx.stores.op;
@@ -336,7 +341,11 @@ async function refreshRun(
     const cutoff = addDays(asOf, -(await snapshotRetentionDays(ctx)));
     const droppedSnapshots = await repo.dropSnapshotsBefore(an, cutoff);
     let indexMs = 0;
-    if (opts.rebuildIndex !== false) {
+    // A backfill of an earlier date leaves the index on the newest snapshot, which is what audiences count on.
+    const newest = (await repo.snapshotDates(an))[0];
+    if (newest !== undefined && newest > asOf)
+      ctx.logger.info({ asOf, newest }, 'backfilled an earlier snapshot: the tag index stays on the newest one');
+    else if (opts.rebuildIndex !== false) {
       const i0 = performance.now();
       const ix = await loadTagIndex(an, asOf, cat.defs);
       if (ix) getTagIndexHolder(ctx).swap(ix);

@@ -9,7 +9,9 @@ import { insertSetting } from '../compliance/compliance.repo.ts';
 import { configuredDefaults, settingsView } from '../compliance/compliance.service.ts';
 import { getTagIndexHolder } from './tag-index.ts';
 import { FIXTURE_CUSTOMERS as C, FIXTURE_AS_OF, loadTagFixture } from './tags.fixture.ts';
+import { snapshotDates } from './tags.repo.ts';
 import {
+  currentTagIndex,
   customerTags,
   listRefreshRuns,
   listTags,
@@ -19,7 +21,7 @@ import {
   startTagScheduler,
   tagDetail,
 } from './tags.service.ts';
-import { openTestContext } from './tags.test-context.ts';
+import { openTestContext, problem } from './tags.test-context.ts';
 
 /** The suite on one operational backend (PGlite in `tags.service.test.ts`, PostgreSQL in `….postgres.test.ts`). */
 export function describeTagRefresh(backend: OperationalBackend): void {
@@ -340,6 +342,23 @@ export function describeTagRefresh(backend: OperationalBackend): void {
       expect(runs.filter((x) => x.status === 'running')).toEqual([]);
       expect(runs.filter((x) => x.status === 'succeeded').length).toBeGreaterThanOrEqual(8);
       expect(runs.some((x) => x.trigger === 'system' && x.asOf === FIXTURE_AS_OF)).toBe(true);
+    });
+
+    it('a backfill of an earlier date leaves the index on the newest snapshot; a date after today is refused', async () => {
+      await refreshTags(ctx, { asOf: '2026-06-11' }); // the newest snapshot, index rebuilt
+      expect((await currentTagIndex(ctx))?.asOf).toBe('2026-06-11');
+      const back = await refreshTags(ctx, { asOf: '2026-06-01' });
+      expect(back).toMatchObject({ asOf: '2026-06-01', indexMs: 0 });
+      expect((await currentTagIndex(ctx))?.asOf).toBe('2026-06-11'); // audiences still count on the newest
+
+      const today = localToday(ctx.config.timezone);
+      const tomorrow = new Date(Date.parse(`${today}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+      const runs = (await listRefreshRuns(ctx, 200)).length;
+      const future = await problem(refreshTags(ctx, { asOf: tomorrow }));
+      expect(future.status).toBe(400);
+      expect(future.errors).toEqual([{ field: 'asOf', reason: expect.stringContaining(`after today (${today}`) }]);
+      expect(await snapshotDates(ctx.stores.an)).not.toContain(tomorrow);
+      expect((await listRefreshRuns(ctx, 200)).length).toBe(runs);
     });
 
     // last: it refreshes as of today
