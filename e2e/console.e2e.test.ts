@@ -5,7 +5,7 @@
  * or 5xx response (the few 4xx a test provokes on purpose are allowed by URL).
  */
 
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { rolePermissions } from '@lingxi/core/auth/permissions';
 import type { Browser, Page } from 'playwright-core';
@@ -274,6 +274,30 @@ describe.skipIf(unavailable !== undefined)('console in a browser', () => {
         timeout: 20_000,
       })
       .toContain(`全部${shown}位`);
+    // P10: the masked list is level-3 data, so the export is asked for, decided by compliance, then used once
+    await page.getByRole('button', { name: '申请导出审批' }).first().click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('导出事由').fill('e2e 分行回访名单');
+    await dialog.getByRole('button', { name: /提\s*交/ }).click();
+    const waiting = page.getByRole('button', { name: /审批中 #\d+/ });
+    await waiting.waitFor();
+    const approvalId = Number((await waiting.textContent())?.match(/#(\d+)/)?.[1]);
+    const checker = await open();
+    await signIn(checker.page, 'compliance');
+    const decided = await apiCall(checker.page, 'POST', `/api/v1/approvals/${approvalId}/decision`, {
+      decision: 'approve',
+    });
+    expect(decided.status).toBe(200);
+    await checker.context.close();
+    // the page looks again while an approval is pending: the button becomes the export
+    const exportButton = page.getByRole('button', { name: `导出（审批 #${approvalId}）` });
+    await exportButton.waitFor({ timeout: 30_000 });
+    const [file] = await Promise.all([page.waitForEvent('download'), exportButton.click()]);
+    const csv = readFileSync(await file.path(), 'utf8');
+    expect(csv.charCodeAt(0)).toBe(0xfeff);
+    expect(csv.trim().split('\n')).toHaveLength(shown + 1);
+    // used up: the next export needs a new approval
+    await page.getByRole('button', { name: '申请导出审批' }).first().waitFor();
     await checkPage(w, 'audience-built');
     await w.context.close();
   });

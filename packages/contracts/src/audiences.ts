@@ -90,5 +90,50 @@ export const exportQuery = z
   .object({
     /** Export this frozen snapshot of the audience instead of its live members. */
     snapshot: z.coerce.number().int().min(1).max(2_147_483_647).optional(),
+    /** The approved export approval this export uses (P10: needed from the configured data level up; used once). */
+    approval: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER).optional(),
   })
   .strict();
+
+/** POST /api/v1/audiences/:id/export-approvals: ask the checker (M7) to approve one export (P10). */
+export const exportApprovalRequest = z
+  .object({
+    /** The title the checker sees in the approvals queue. */
+    title: z.string().trim().min(1).max(200),
+    /** Why the list leaves the system (for whom, for what); the checker decides on it. */
+    reason: z.string().trim().min(5).max(1000),
+    /** A frozen snapshot of the audience; without it the live members at the time of the export. */
+    snapshot: z.number().int().min(1).max(2_147_483_647).optional(),
+  })
+  .strict();
+
+const exportColumn = z.object({ name: z.string(), class: z.enum(['public', 'C1', 'C2', 'C3']) });
+
+/**
+ * GET /api/v1/audiences/:id/exports: the export's columns and data level (P10), whether an export needs an approved
+ * export approval, and the caller's own export approvals for the audience (newest first).
+ */
+export const audienceExports = z.object({
+  policy: z.object({
+    columns: z.array(exportColumn),
+    level: z.number().int().min(1).max(5),
+    approvalRequiredFromLevel: z.number().int().min(1).max(5),
+    approvalRequired: z.boolean(),
+    ruleIds: z.array(z.string()),
+  }),
+  approvals: z.array(
+    z.object({
+      id: z.number().int(),
+      title: z.string(),
+      status: z.enum(['pending', 'approved', 'rejected', 'withdrawn']),
+      /** The frozen snapshot the approval is for; null for the live audience. */
+      snapshot: z.number().int().nullable(),
+      submittedAt: z.string(),
+      decidedBy: z.string().nullable(),
+      decidedAt: z.string().nullable(),
+      comment: z.string().nullable(),
+      usedAt: z.string().nullable(),
+    }),
+  ),
+});
+export type AudienceExports = z.infer<typeof audienceExports>;

@@ -51,8 +51,15 @@ export const approvalView = z.object({
   decidedBy: z.string().nullable(),
   decidedAt: z.string().nullable(),
   comment: z.string().nullable(),
+  /** When an approved export approval was used for its one export (P10), and by whom; null otherwise. */
+  usedAt: z.string().nullable(),
+  usedBy: z.string().nullable(),
   /** What is being approved (copy text, campaign summary, export request…). */
   payload: z.unknown(),
+  /** Copy-checker findings at submission (content only). */
+  findings: z.unknown(),
+  /** The rules behind the submission: M7 always, the copy rules found, P10 for exports. */
+  ruleIds: z.array(z.string()),
 });
 export type ApprovalView = z.infer<typeof approvalView>;
 

@@ -1,4 +1,5 @@
 import {
+  audienceExports,
   audienceList,
   audiencePurpose,
   audienceView,
@@ -27,11 +28,12 @@ import {
   Typography,
 } from 'antd';
 import type { EChartsOption } from 'echarts';
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { z } from 'zod';
-import { api, download, toError, withQuery } from '../api/client.ts';
+import { api, toError, withQuery } from '../api/client.ts';
 import { GroupEditor, type TagIndex } from '../audience/Builder.tsx';
+import { ExportButton } from '../audience/ExportButton.tsx';
 import { countLeaves, type Expr, emptyGroup, fromExpr, type GroupNode, toExpr } from '../audience/tree.ts';
 import { useAuth } from '../auth.tsx';
 import { Chart } from '../components/Chart.tsx';
@@ -160,6 +162,21 @@ export function AudiencesPage() {
     current !== undefined,
   );
 
+  const exports = useApi(
+    () => api('GET', `/api/v1/audiences/${current?.id}/exports`, audienceExports),
+    [current?.id],
+    current !== undefined && can('audiences.export'),
+  );
+
+  // while an export approval awaits the checker, look again now and then: the button turns into the export once approved
+  const awaiting = exports.data?.approvals.some((a) => a.status === 'pending') ?? false;
+  const reloadExports = exports.reload;
+  useEffect(() => {
+    if (!awaiting) return;
+    const timer = setInterval(reloadExports, 10_000);
+    return () => clearInterval(timer);
+  }, [awaiting, reloadExports]);
+
   const snapshots = useApi(
     () => api('GET', `/api/v1/audiences/${current?.id}/snapshots`, snapshotList),
     [current?.id, snapshot?.id],
@@ -247,7 +264,7 @@ export function AudiencesPage() {
             <Typography.Paragraph type="secondary" style={{ marginTop: 8, fontSize: 12 }}>
               {t('audience.conditions', { count: countLeaves(tree) })}
             </Typography.Paragraph>
-            <ErrorAlert error={actionError} />
+            <ErrorAlert error={actionError ?? exports.error} />
             <Space wrap>
               {canWrite && (
                 <Button type="primary" onClick={save} loading={busy === 'save'} disabled={!expr || !name.trim()}>
@@ -267,14 +284,12 @@ export function AudiencesPage() {
                 </Button>
               )}
               {can('audiences.export') && current && (
-                <Button
-                  loading={busy === 'export'}
-                  onClick={() =>
-                    act('export', () => download(`/api/v1/audiences/${current.id}/export`, `${current.id}.csv`))
-                  }
-                >
-                  {t('audience.export')}
-                </Button>
+                <ExportButton
+                  audience={current}
+                  exports={exports.data}
+                  onChange={exports.reload}
+                  onError={setActionError}
+                />
               )}
             </Space>
             {snapshot && (
@@ -401,20 +416,14 @@ export function AudiencesPage() {
                       title: '',
                       key: 'export',
                       render: (_: unknown, s: { id: number }) => (
-                        <Button
+                        <ExportButton
                           size="small"
-                          loading={busy === `export-${s.id}`}
-                          onClick={() =>
-                            act(`export-${s.id}`, () =>
-                              download(
-                                withQuery(`/api/v1/audiences/${current.id}/export`, { snapshot: s.id }),
-                                `${current.id}-${s.id}.csv`,
-                              ),
-                            )
-                          }
-                        >
-                          {t('audience.export')}
-                        </Button>
+                          audience={current}
+                          snapshot={s.id}
+                          exports={exports.data}
+                          onChange={exports.reload}
+                          onError={setActionError}
+                        />
                       ),
                     },
                   ]

@@ -1,4 +1,5 @@
 import type { AppContext } from '../app-context.ts';
+import { createAudience, requestExportApproval } from '../modules/audiences/audiences.service.ts';
 import { userForLogin } from '../modules/auth/auth.repo.ts';
 import type { AuthUser } from '../modules/auth/auth.service.ts';
 import { submitApproval } from '../modules/compliance/compliance.service.ts';
@@ -34,11 +35,11 @@ export async function ensureDemoBank(ctx: AppContext): Promise<void> {
     `identity resolution linked ${resolved.linked} duplicate source records, ${resolved.reviewQueued} pairs await review`,
   );
   const credentials = await createDemoUsers(ctx);
-  await seedDemoApprovals(ctx);
   const refresh = await refreshTags(ctx, { asOf });
   say(
     `${refresh.tags} tags refreshed as of ${asOf} in ${(refresh.durationMs / 1000).toFixed(1)} s; bitmap index built`,
   );
+  await seedDemoApprovals(ctx);
   if (credentials.length > 0) {
     say('demo users (shown once — note them down):');
     for (const c of credentials) say(`  ${c.role.padEnd(11)} ${c.username.padEnd(12)} ${c.password}`);
@@ -53,7 +54,8 @@ export async function ensureDemoBank(ctx: AppContext): Promise<void> {
 
 /**
  * A few submissions by the demo marketer so the compliance officer's approvals queue is not empty on first run: a
- * wealth-product SMS that passes the copy checker, a campaign and an audience export awaiting the checker (M7).
+ * wealth-product SMS that passes the copy checker, a campaign, and a saved audience of new customers whose export
+ * awaits the checker (M7, P10). Runs after the first tag refresh, which the audience is counted on.
  */
 async function seedDemoApprovals(ctx: AppContext): Promise<void> {
   const marketer = await userForLogin(ctx.stores.op, 'marketer');
@@ -82,9 +84,13 @@ async function seedDemoApprovals(ctx: AppContext): Promise<void> {
     title: '沉睡客户唤醒活动（12 月推送）',
     payload: { audience: 'lifecycle.stage = dormant', channel: 'push', start: 'December' },
   });
-  await submitApproval(ctx, user, {
-    kind: 'export',
-    title: '杭州分行新客户名单（脱敏）导出',
-    payload: { audience: 'lifecycle.stage = new', masked: true },
+  const audience = await createAudience(
+    ctx,
+    { name: '新客户欢迎', purpose: 'marketing', expression: { tag: 'lifecycle.stage', op: 'eq', value: 'new' } },
+    user,
+  );
+  await requestExportApproval(ctx, audience.id, user, {
+    title: '新客户名单（脱敏）导出',
+    reason: '新客户首月欢迎回访，由分行理财经理电话联系',
   });
 }

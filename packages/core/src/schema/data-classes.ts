@@ -153,6 +153,7 @@ export const operationalColumns: Record<string, TableClasses> = {
   audit_head: c1('id', 'seq', 'hash'),
   rule_param_versions: c1('id', 'rule_id', 'version', 'params', 'reason', 'changed_by', 'changed_at'),
   setting_versions: c1('id', 'key', 'version', 'value', 'reason', 'changed_by', 'changed_at'),
+  approval_uses: c1('approval_id', 'used_by', 'used_at', 'target_type', 'target_id'),
   approvals: c1(
     'id',
     'kind',

@@ -2,12 +2,14 @@
 
 import { Readable } from 'node:stream';
 import {
+  audienceExports,
   audienceIdParams,
   audienceInput,
   audienceList,
   audienceView,
   countRequest,
   countResponse,
+  exportApprovalRequest,
   exportQuery,
   overlapRequest,
   overlapResponse,
@@ -16,6 +18,7 @@ import {
   snapshotList,
   snapshotResponse,
 } from '@lingxi/contracts/audiences';
+import { approvalView } from '@lingxi/contracts/console-compliance';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -27,10 +30,12 @@ import {
   createAudience,
   deleteAudience,
   exportAudience,
+  audienceExports as exportsOf,
   getAudience,
   listAudienceSnapshots,
   listAudiences,
   overlapAudiences,
+  requestExportApproval,
   sampleAudience,
   snapshotAudience,
   updateAudience,
@@ -166,6 +171,42 @@ export const audiencesRoutes: RouteModule = async (fastify: FastifyInstance, ctx
   );
 
   app.get(
+    '/api/v1/audiences/:id/exports',
+    {
+      config: { permission: 'audiences.export' },
+      schema: {
+        tags,
+        summary: 'The export policy (columns, data level, whether an approval is needed) and your export approvals',
+        description:
+          'P10: an export is at the level of its most sensitive column; from `approvalRequiredFromLevel` up (a rule ' +
+          'parameter compliance may tighten) it names an approved export approval of the exporter, good for one export.',
+        params: audienceIdParams,
+        response: { 200: audienceExports },
+      },
+    },
+    async (req) => exportsOf(ctx, req.params.id, signedIn(req)),
+  );
+
+  app.post(
+    '/api/v1/audiences/:id/export-approvals',
+    {
+      config: { permission: 'audiences.export' },
+      schema: {
+        tags,
+        summary: 'Ask the checker to approve one export of the audience or of one of its snapshots (M7, P10)',
+        description:
+          'Needs `approvals.submit` too. The approval records the audience, its purpose, the data date, the members ' +
+          'you would export (in your scope, now), the columns and their level, and your reason.',
+        params: audienceIdParams,
+        body: exportApprovalRequest,
+        response: { 201: approvalView },
+      },
+    },
+    async (req, reply) =>
+      reply.status(201).send(await requestExportApproval(ctx, req.params.id, signedIn(req), req.body)),
+  );
+
+  app.get(
     '/api/v1/audiences/:id/export',
     {
       config: { permission: 'audiences.export' },
@@ -176,7 +217,8 @@ export const audiencesRoutes: RouteModule = async (fastify: FastifyInstance, ctx
           'The live members, or with `snapshot` those of a frozen snapshot of this audience. ' +
           "UTF-8 with a byte-order mark; cells a spreadsheet would run as a formula are prefixed with `'`. " +
           '`X-Lingxi-Rows` gives the number of members exported (those in your branch subtree, or the whole ' +
-          'audience for a bank-wide user).',
+          'audience for a bank-wide user). From the data level in force (P10) `approval` names an approved export ' +
+          'approval of yours for this audience (and snapshot); it is used up by the export.',
         params: audienceIdParams,
         querystring: exportQuery,
       },
@@ -184,7 +226,7 @@ export const audiencesRoutes: RouteModule = async (fastify: FastifyInstance, ctx
     async (req, reply) => {
       const user = signedIn(req);
       // evaluates and audits before the first byte: errors still become problem responses
-      const out = await exportAudience(ctx, req.params.id, user, req.query.snapshot);
+      const out = await exportAudience(ctx, req.params.id, user, req.query);
       return reply
         .header('Content-Type', 'text/csv; charset=utf-8')
         .header('Content-Disposition', `attachment; filename="${req.params.id}.csv"`)

@@ -14,14 +14,20 @@ import {
   type TagInfo,
   usesBehaviouralTags,
 } from '@lingxi/core/audience/expression';
+import { can } from '@lingxi/core/auth/permissions';
+import { type ExportColumn, exportLevel, exportNeedsApproval } from '@lingxi/core/compliance/data-levels';
+import { columnClass } from '@lingxi/core/schema/data-classes';
 import { universeTagId } from '@lingxi/core/tags/catalogue/catalogue';
 import { stringify } from 'csv-stringify/sync';
 import roaring from 'roaring';
+import { z } from 'zod';
 import type { AppContext } from '../../app-context.ts';
 import type { OperationalQueryable } from '../../db/operational.ts';
-import { HttpProblem, notFound } from '../../http/problem.ts';
+import { forbidden, HttpProblem, notFound } from '../../http/problem.ts';
 import { appendAudit } from '../audit/audit.service.ts';
 import { type AuthUser, scopeOf } from '../auth/auth.service.ts';
+import * as approvalsRepo from '../compliance/compliance.repo.ts';
+import { effectiveRuleParams, recordSubmission } from '../compliance/compliance.service.ts';
 import type { Bitmap, TagIndex } from '../tags/tag-index.ts';
 import { snapshotColumns } from '../tags/tags.repo.ts';
 import { currentTagIndex, lastActiveCatalogue } from '../tags/tags.service.ts';
@@ -402,40 +408,224 @@ export async function sampleAudience(ctx: Ctx, id: string, size: number, user: A
   };
 }
 
-const exportColumns = ['customer_id', 'name_masked', 'mobile_masked', 'as_of', 'exported_by'];
+/** A column of the export with the data class of the column it is read from (`data-classes.ts`), for its level. */
+function fromCustomers(name: string, column: string): ExportColumn {
+  const c = columnClass('operational', 'customers', column);
+  if (!c) throw new Error(`customers.${column} has no data class`);
+  return { name, class: c.class };
+}
+
+const exportColumns: readonly ExportColumn[] = [
+  fromCustomers('customer_id', 'id'),
+  fromCustomers('name_masked', 'name_masked'),
+  fromCustomers('mobile_masked', 'mobile_masked'),
+  { name: 'as_of', class: 'C1' },
+  { name: 'exported_by', class: 'C1' },
+];
+
+/**
+ * P10: the export's level is that of its most sensitive column (masked names and mobiles keep the class C2 of what
+ * they mask: level 3), and from the rule's `approvalRequiredFromLevel` up (3 unless compliance tightened it) an export
+ * needs an approved export approval (the maker–checker of M7), each good for one export.
+ */
+export async function exportPolicy(ctx: Ctx) {
+  const level = exportLevel(exportColumns);
+  const from = (await effectiveRuleParams(ctx.stores.op)).P10.approvalRequiredFromLevel;
+  return {
+    columns: [...exportColumns],
+    level,
+    approvalRequiredFromLevel: from,
+    approvalRequired: exportNeedsApproval(level, from),
+    ruleIds: ['P10'],
+  };
+}
+
+/** What an export approval stores for the checker, written by `requestExportApproval` (and nothing else). */
+const exportApprovalPayload = z.object({
+  audienceId: z.string(),
+  audienceName: z.string(),
+  purpose: z.string(),
+  snapshot: z.number().int().nullable(),
+  asOf: z.string(),
+  count: z.number().int(),
+  rows: z.number().int(),
+  scope: z.string(),
+  columns: z.array(z.string()),
+  level: z.number().int(),
+  reason: z.string(),
+});
+
+/** The live members of the audience, or those of one of its frozen snapshots (404 for another audience's). */
+async function exportSource(ctx: Ctx, id: string, snapshotId: number | undefined) {
+  if (snapshotId === undefined) {
+    const { audience, evaluation: e } = await evaluateSaved(ctx, id);
+    return { audience, asOf: e.asOf, bitmap: e.bitmap, rules: ruleIds(e.rules) };
+  }
+  const audience = await getAudience(ctx, id);
+  const f = await frozen(ctx, snapshotId, id);
+  return { audience, asOf: f.asOf, bitmap: f.members, rules: [] }; // the freeze recorded its rules
+}
+
+/** The export's policy and the user's own export approvals for the audience (the console shows which is usable). */
+export async function audienceExports(ctx: Ctx, id: string, user: AuthUser) {
+  await getAudience(ctx, id); // 404 for an unknown audience
+  const [policy, rows] = await Promise.all([
+    exportPolicy(ctx),
+    approvalsRepo.exportApprovalsFor(ctx.stores.op, id, user.id),
+  ]);
+  return {
+    policy,
+    approvals: rows.map((r) => ({
+      id: Number(r.id),
+      title: r.title,
+      status: r.status,
+      snapshot: exportApprovalPayload.safeParse(r.payload).data?.snapshot ?? null,
+      submittedAt: r.submitted_at,
+      decidedBy: r.decided_by,
+      decidedAt: r.decided_at,
+      comment: r.comment,
+      usedAt: r.used_at,
+    })),
+  };
+}
+
+/**
+ * A maker asks the checker to approve one export of the audience (live, or a frozen snapshot). The approval records
+ * what the checker decides on: the audience, its purpose, the data date, how many members the maker would export (in
+ * their scope, at the time of asking), the columns and their level, and the reason.
+ */
+export async function requestExportApproval(
+  ctx: Ctx,
+  id: string,
+  user: AuthUser,
+  body: { title: string; reason: string; snapshot?: number | undefined },
+) {
+  if (!can(user.role, 'approvals.submit')) throw forbidden('approvals.submit: your role may not submit approvals');
+  const source = await exportSource(ctx, id, body.snapshot);
+  const { scope, members } = await membersInScope(ctx, source.bitmap, user);
+  const policy = await exportPolicy(ctx);
+  const payload: z.infer<typeof exportApprovalPayload> = {
+    audienceId: source.audience.id,
+    audienceName: source.audience.name,
+    purpose: source.audience.purpose,
+    snapshot: body.snapshot ?? null,
+    asOf: source.asOf,
+    count: source.bitmap.size,
+    rows: members.size,
+    scope,
+    columns: policy.columns.map((c) => c.name),
+    level: policy.level,
+    reason: body.reason,
+  };
+  return recordSubmission(ctx, user, {
+    kind: 'export',
+    title: body.title,
+    payload,
+    findings: [],
+    ruleIds: ['M7', 'P10'],
+  });
+}
+
+/** The approval an export names must be the exporter's own, approved, for this audience and snapshot, and unused. */
+async function checkExportApproval(
+  ctx: Ctx,
+  approvalId: number,
+  user: AuthUser,
+  audienceId: string,
+  snapshot: number | null,
+): Promise<void> {
+  const refuse = (status: number, title: string, reason: string) =>
+    new HttpProblem(status, title, `approval: ${reason}`, [{ field: 'approval', reason }], {
+      ruleIds: ['P10', 'M7'],
+    });
+  const row = await approvalsRepo.getApproval(ctx.stores.op, approvalId);
+  if (!row) throw refuse(404, 'Not Found', `approval ${approvalId} not found`);
+  if (row.kind !== 'export')
+    throw refuse(400, 'Bad Request', `approval ${approvalId} is a ${row.kind} approval, not an export approval`);
+  if (row.submitted_by !== user.id)
+    throw refuse(
+      403,
+      'Forbidden',
+      `approval ${approvalId} was requested by another user; an exporter uses their own (the export carries their watermark)`,
+    );
+  if (row.status !== 'approved') throw refuse(409, 'Conflict', `approval ${approvalId} is ${row.status}, not approved`);
+  const p = exportApprovalPayload.safeParse(row.payload).data;
+  if (!p || p.audienceId !== audienceId || p.snapshot !== snapshot) {
+    const what = (a: string | undefined, s: number | null | undefined) =>
+      `${s == null ? 'the live members' : `snapshot ${s}`} of audience ${a ?? '(unknown)'}`;
+    throw refuse(
+      409,
+      'Conflict',
+      `approval ${approvalId} is for ${what(p?.audienceId, p?.snapshot)}, not ${what(audienceId, snapshot)}`,
+    );
+  }
+  if (row.used_at !== null)
+    throw refuse(
+      409,
+      'Conflict',
+      `approval ${approvalId} was used at ${row.used_at}; an export approval is good for one export`,
+    );
+}
 
 /**
  * Prepares the CSV export of the members in the user's scope, of the live audience or of one of its frozen snapshots:
  * customer id, masked name, masked mobile, the data date and the exporter's id on every row as a watermark (P10).
- * Audited before any row leaves. The CSV starts with a byte-order mark (so that spreadsheet software reads the Chinese
- * names as UTF-8) and cells that a spreadsheet would run as a formula (`=`, `+`, `-`, `@` …) are prefixed with `'`. No
- * decryption happens here.
+ * From the level in force (P10) the export names an approved export approval of the exporter, which it uses up.
+ * Audited (with the approval) before any row leaves. The CSV starts with a byte-order mark (so that spreadsheet
+ * software reads the Chinese names as UTF-8) and cells that a spreadsheet would run as a formula (`=`, `+`, `-`, `@`
+ * …) are prefixed with `'`. No decryption happens here.
  */
-export async function exportAudience(ctx: Ctx, id: string, user: AuthUser, snapshotId?: number) {
-  let source: { audience: Awaited<ReturnType<typeof getAudience>>; asOf: string; bitmap: Bitmap; rules: string[] };
-  if (snapshotId === undefined) {
-    const { audience, evaluation: e } = await evaluateSaved(ctx, id);
-    source = { audience, asOf: e.asOf, bitmap: e.bitmap, rules: ruleIds(e.rules) };
-  } else {
-    const audience = await getAudience(ctx, id);
-    const f = await frozen(ctx, snapshotId, id);
-    source = { audience, asOf: f.asOf, bitmap: f.members, rules: [] }; // the freeze recorded its rules
-  }
+export async function exportAudience(
+  ctx: Ctx,
+  id: string,
+  user: AuthUser,
+  options: { snapshot?: number | undefined; approval?: number | undefined } = {},
+) {
+  const source = await exportSource(ctx, id, options.snapshot);
   const { audience, asOf } = source;
+  const policy = await exportPolicy(ctx);
+  const approval = options.approval;
+  if (approval === undefined && policy.approvalRequired) {
+    const reason =
+      `an export of level-${policy.level} data needs an approved export approval (P10: from level ` +
+      `${policy.approvalRequiredFromLevel}); request one for ${options.snapshot === undefined ? 'this audience' : `snapshot ${options.snapshot}`} and name it here`;
+    throw new HttpProblem(409, 'Conflict', `approval: ${reason}`, [{ field: 'approval', reason }], {
+      ruleIds: ['P10', 'M7'],
+      level: policy.level,
+      approvalRequiredFromLevel: policy.approvalRequiredFromLevel,
+    });
+  }
+  if (approval !== undefined) await checkExportApproval(ctx, approval, user, audience.id, options.snapshot ?? null);
   const { scope, members } = await membersInScope(ctx, source.bitmap, user);
-  await auditAudience(ctx.stores.op, user, 'exported', audience.id, {
-    purpose: audience.purpose,
-    snapshot: snapshotId ?? null,
-    asOf,
-    scope,
-    count: source.bitmap.size,
-    rows: members.size,
-    watermark: user.id,
-    rules: ['P10', ...source.rules],
+  await ctx.stores.op.transaction(async (tx) => {
+    if (
+      approval !== undefined &&
+      !(await approvalsRepo.recordApprovalUse(tx, {
+        approvalId: approval,
+        usedBy: user.id,
+        targetType: 'audience',
+        targetId: audience.id,
+      }))
+    ) {
+      const reason = `approval ${approval} was used by another export; an export approval is good for one export`;
+      throw new HttpProblem(409, 'Conflict', `approval: ${reason}`, [{ field: 'approval', reason }]);
+    }
+    await auditAudience(tx, user, 'exported', audience.id, {
+      purpose: audience.purpose,
+      snapshot: options.snapshot ?? null,
+      asOf,
+      scope,
+      count: source.bitmap.size,
+      rows: members.size,
+      watermark: user.id,
+      level: policy.level,
+      approval: approval ?? null,
+      rules: ['P10', ...(approval === undefined ? [] : ['M7']), ...source.rules],
+    });
   });
   const ids = members.toUint32Array();
   async function* lines(): AsyncGenerator<string> {
-    yield stringify([exportColumns], { bom: true });
+    yield stringify([exportColumns.map((c) => c.name)], { bom: true });
     for (let i = 0; i < ids.length; i += 5000) {
       const rows = await repo.maskedCustomers(ctx.stores.op, Array.from(ids.subarray(i, i + 5000)));
       yield stringify(

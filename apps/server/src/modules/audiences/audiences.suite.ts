@@ -8,6 +8,7 @@ import { buildApp } from '../../app.ts';
 import type { AppContext } from '../../app-context.ts';
 import { listEntries } from '../audit/audit.repo.ts';
 import { addBranch, addUser, signIn } from '../auth/auth.test-support.ts';
+import { complianceRoutes } from '../compliance/compliance.routes.ts';
 import { FIXTURE_CUSTOMERS as C, FIXTURE_AS_OF, loadTagFixture } from '../tags/tags.fixture.ts';
 import { tagsRoutes } from '../tags/tags.routes.ts';
 import { applyTagOptouts, customerTags, refreshTags } from '../tags/tags.service.ts';
@@ -27,10 +28,31 @@ export function describeAudiences(backend: OperationalBackend): void {
       ({ ctx, dispose } = await openTestContext(() => backend.open()));
       await loadTagFixture(ctx.stores.an, ctx.stores.op, 120);
       await refreshTags(ctx, { asOf: FIXTURE_AS_OF });
-      app = await buildApp(ctx, [tagsRoutes, audiencesRoutes]);
+      app = await buildApp(ctx, [tagsRoutes, audiencesRoutes, complianceRoutes]);
       miaId = await addUser(ctx, 'mia', 'marketer');
       await addUser(ctx, 'ana', 'analyst');
+      await addUser(ctx, 'cora', 'compliance');
     });
+
+    /** The maker asks for one export of the audience (or a snapshot of it) and the compliance officer approves it. */
+    async function approvedExport(maker: { headers: Record<string, string> }, id: string, snapshot?: number) {
+      const asked = await app.inject({
+        method: 'POST',
+        url: `/api/v1/audiences/${id}/export-approvals`,
+        headers: maker.headers,
+        payload: { title: '名单导出', reason: 'branch outreach list', ...(snapshot === undefined ? {} : { snapshot }) },
+      });
+      expect(asked.statusCode, asked.body).toBe(201);
+      const cora = await signIn(app, 'cora');
+      const decided = await app.inject({
+        method: 'POST',
+        url: `/api/v1/approvals/${asked.json().id}/decision`,
+        headers: cora.headers,
+        payload: { decision: 'approve' },
+      });
+      expect(decided.statusCode, decided.body).toBe(200);
+      return Number(asked.json().id);
+    }
     afterAll(async () => {
       await app.close();
       await dispose();
@@ -190,7 +212,7 @@ export function describeAudiences(backend: OperationalBackend): void {
       expect(snaps.json().snapshots).toMatchObject([{ id: snap.json().id, count: live.count, createdBy: miaId }]);
       const frozenCsv = await app.inject({
         method: 'GET',
-        url: `/api/v1/audiences/${id}/export?snapshot=${snap.json().id}`,
+        url: `/api/v1/audiences/${id}/export?snapshot=${snap.json().id}&approval=${await approvedExport(mia, id, snap.json().id)}`,
         headers: mia.headers,
       });
       expect(frozenCsv.headers['x-lingxi-rows']).toBe(String(live.count));
@@ -225,7 +247,11 @@ export function describeAudiences(backend: OperationalBackend): void {
 
       expect(sample.json()).toMatchObject({ count: live.count, inScope: live.count });
 
-      const csv = await app.inject({ method: 'GET', url: `/api/v1/audiences/${id}/export`, headers: mia.headers });
+      const csv = await app.inject({
+        method: 'GET',
+        url: `/api/v1/audiences/${id}/export?approval=${await approvedExport(mia, id)}`,
+        headers: mia.headers,
+      });
       expect(csv.headers['content-type']).toMatch(/^text\/csv/);
       expect(csv.headers['x-lingxi-rows']).toBe(String(live.count));
       expect(csv.rawPayload.subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf])); // UTF-8 byte-order mark
@@ -266,20 +292,160 @@ export function describeAudiences(backend: OperationalBackend): void {
       });
       expect(updated).toMatchObject({ name: 'silver', tags: ['persona.silver'] });
       expect(frozen).toMatchObject({ snapshot: snap.json().id, count: live.count, asOf: FIXTURE_AS_OF });
-      expect(frozenExport).toMatchObject({ snapshot: snap.json().id, rows: live.count, rules: ['P10'] });
+      expect(frozenExport).toMatchObject({ snapshot: snap.json().id, rows: live.count, rules: ['P10', 'M7'] });
       expect(sampled).toMatchObject({ scope: 'all', results: customers.length });
       expect(exported).toMatchObject({
         snapshot: null,
         scope: 'all',
         count: live.count,
         rows: live.count,
-        rules: ['P10'],
+        rules: ['P10', 'M7'],
+        level: 3,
       });
       expect(exported).toMatchObject({ watermark: miaId });
       expect(deleted).toMatchObject({ name: 'silver', snapshots: 1 });
       const gone = await app.inject({ method: 'GET', url: `/api/v1/audiences/${id}`, headers: mia.headers });
       expect(gone.statusCode).toBe(404);
       expect(new roaring.RoaringBitmap32().size).toBe(0);
+    });
+
+    it('exports need an approved export approval of the exporter, good for one export (P10, M7)', async () => {
+      const mia = await signIn(app, 'mia');
+      const created = await app.inject({
+        method: 'POST',
+        url: '/api/v1/audiences',
+        headers: mia.headers,
+        payload: {
+          name: '高净值',
+          purpose: 'marketing',
+          expression: { tag: 'wealth.tier', op: 'eq', value: 'affluent' },
+        },
+      });
+      const id = created.json().id as string;
+      const live = await evaluate(ctx, { tag: 'wealth.tier', op: 'eq', value: 'affluent' }, 'marketing');
+      expect(live.count).toBeGreaterThan(0);
+
+      // Masked names and mobiles keep the class C2 of what they mask: level 3, so the export needs an approval.
+      const exportsUrl = `/api/v1/audiences/${id}/exports`;
+      const policy = await app.inject({ method: 'GET', url: exportsUrl, headers: mia.headers });
+      expect(policy.json()).toMatchObject({
+        policy: { level: 3, approvalRequiredFromLevel: 3, approvalRequired: true, ruleIds: ['P10'] },
+        approvals: [],
+      });
+      expect(policy.json().policy.columns).toContainEqual({ name: 'mobile_masked', class: 'C2' });
+      const bare = await app.inject({ method: 'GET', url: `/api/v1/audiences/${id}/export`, headers: mia.headers });
+      expect(bare.statusCode).toBe(409);
+      expect(bare.json()).toMatchObject({ ruleIds: ['P10', 'M7'], level: 3 });
+      expect(bare.json().errors[0].field).toBe('approval');
+      expect(bare.body).not.toContain('138'); // nothing of the list leaves
+
+      // The generic submission refuses exports: only the audience describes an export for the checker.
+      const generic = await app.inject({
+        method: 'POST',
+        url: '/api/v1/approvals',
+        headers: mia.headers,
+        payload: { kind: 'export', title: 'list', payload: { audienceId: id } },
+      });
+      expect(generic.statusCode).toBe(400);
+      expect(generic.json().errors[0].field).toBe('kind');
+      const noReason = await app.inject({
+        method: 'POST',
+        url: `/api/v1/audiences/${id}/export-approvals`,
+        headers: mia.headers,
+        payload: { title: 'list' },
+      });
+      expect(noReason.statusCode).toBe(400);
+      expect(noReason.json().errors[0].field).toBe('body.reason');
+
+      const asked = await app.inject({
+        method: 'POST',
+        url: `/api/v1/audiences/${id}/export-approvals`,
+        headers: mia.headers,
+        payload: { title: '高净值名单导出', reason: 'Q4 wealth review calls by the branch' },
+      });
+      expect(asked.statusCode, asked.body).toBe(201);
+      const approval = Number(asked.json().id);
+      expect(asked.json()).toMatchObject({
+        kind: 'export',
+        status: 'pending',
+        ruleIds: ['M7', 'P10'],
+        payload: {
+          audienceId: id,
+          audienceName: '高净值',
+          snapshot: null,
+          asOf: FIXTURE_AS_OF,
+          count: live.count,
+          rows: live.count,
+          scope: 'all',
+          level: 3,
+          columns: ['customer_id', 'name_masked', 'mobile_masked', 'as_of', 'exported_by'],
+          reason: 'Q4 wealth review calls by the branch',
+        },
+      });
+      const exportWith = (who: { headers: Record<string, string> }, query: string) =>
+        app.inject({ method: 'GET', url: `/api/v1/audiences/${id}/export?${query}`, headers: who.headers });
+      const pending = await exportWith(mia, `approval=${approval}`);
+      expect(pending.statusCode).toBe(409);
+      expect(pending.json().errors[0]).toEqual({
+        field: 'approval',
+        reason: `approval ${approval} is pending, not approved`,
+      });
+
+      const cora = await signIn(app, 'cora');
+      await app.inject({
+        method: 'POST',
+        url: `/api/v1/approvals/${approval}/decision`,
+        headers: cora.headers,
+        payload: { decision: 'approve' },
+      });
+      // Only for what was approved, only by the maker, only an export approval.
+      const snap = await app.inject({ method: 'POST', url: `/api/v1/audiences/${id}/snapshot`, headers: mia.headers });
+      const wrongTarget = await exportWith(mia, `snapshot=${snap.json().id}&approval=${approval}`);
+      expect(wrongTarget.statusCode).toBe(409);
+      expect(wrongTarget.json().errors[0].reason).toContain(`is for the live members of audience ${id}`);
+      await addUser(ctx, 'max', 'marketer');
+      const other = await exportWith(await signIn(app, 'max'), `approval=${approval}`);
+      expect(other.statusCode).toBe(403);
+      expect(other.json().errors[0].field).toBe('approval');
+      const content = await app.inject({
+        method: 'POST',
+        url: '/api/v1/approvals',
+        headers: mia.headers,
+        payload: {
+          kind: 'content',
+          title: 'sms',
+          payload: { text: '【灵犀银行】您的积分即将到期，拒收请回复R', productType: 'deposit', channel: 'sms' },
+        },
+      });
+      expect(content.statusCode, content.body).toBe(201);
+      expect((await exportWith(mia, `approval=${content.json().id}`)).statusCode).toBe(400);
+      expect((await exportWith(mia, 'approval=999999')).statusCode).toBe(404);
+
+      const csv = await exportWith(mia, `approval=${approval}`);
+      expect(csv.statusCode, csv.body.slice(0, 300)).toBe(200);
+      expect(csv.headers['x-lingxi-rows']).toBe(String(live.count));
+      // used once
+      const again = await exportWith(mia, `approval=${approval}`);
+      expect(again.statusCode).toBe(409);
+      expect(again.json().errors[0].reason).toMatch(/was used at .*good for one export/);
+
+      const after = await app.inject({ method: 'GET', url: exportsUrl, headers: mia.headers });
+      expect(after.json().approvals).toEqual([
+        expect.objectContaining({ id: approval, status: 'approved', snapshot: null, decidedBy: expect.any(String) }),
+      ]);
+      expect(after.json().approvals[0].usedAt).toMatch(/^\d{4}-\d\d-\d\dT/);
+      const queue = await app.inject({
+        method: 'GET',
+        url: '/api/v1/approvals?status=approved',
+        headers: cora.headers,
+      });
+      expect(queue.json().approvals.find((a: { id: string }) => Number(a.id) === approval)).toMatchObject({
+        usedBy: miaId,
+      });
+      const [entry] = await listEntries(ctx.stores.op, { action: 'audience.exported', targetId: id, limit: 1 });
+      expect(entry?.details).toMatchObject({ approval, level: 3, rows: live.count, rules: ['P10', 'M7'] });
+      // the refused attempts left no export in the trail
+      expect(await listEntries(ctx.stores.op, { action: 'audience.exported', targetId: id, limit: 5 })).toHaveLength(1);
     });
 
     it('keeps samples and exports to the user’s data scope; escapes formulas; audits the P4 exemption', async () => {
@@ -327,7 +493,11 @@ export function describeAudiences(backend: OperationalBackend): void {
           .sort(),
       ).toEqual([...visible].sort());
 
-      const csv = await app.inject({ method: 'GET', url: `/api/v1/audiences/${id}/export`, headers: hz.headers });
+      const csv = await app.inject({
+        method: 'GET',
+        url: `/api/v1/audiences/${id}/export?approval=${await approvedExport(hz, id)}`,
+        headers: hz.headers,
+      });
       expect(csv.headers['x-lingxi-rows']).toBe(String(visible.length));
       const rows = csv.body
         .replace(/^\uFEFF/, '')
@@ -338,14 +508,18 @@ export function describeAudiences(backend: OperationalBackend): void {
       expect(csv.body).toContain(`${formula},"'=HYPERLINK(""x"")"`); // a spreadsheet shows it as text
       // the bank-wide marketer still exports everyone
       const mia = await signIn(app, 'mia');
-      const wide = await app.inject({ method: 'GET', url: `/api/v1/audiences/${id}/export`, headers: mia.headers });
+      const wide = await app.inject({
+        method: 'GET',
+        url: `/api/v1/audiences/${id}/export?approval=${await approvedExport(mia, id)}`,
+        headers: mia.headers,
+      });
       expect(wide.headers['x-lingxi-rows']).toBe(String(live.count));
       // a frozen snapshot exported by the branch user keeps to the branch too; another audience's snapshot is not found
       const snap = await app.inject({ method: 'POST', url: `/api/v1/audiences/${id}/snapshot`, headers: hz.headers });
       expect(snap.statusCode, snap.body).toBe(201);
       const frozenHz = await app.inject({
         method: 'GET',
-        url: `/api/v1/audiences/${id}/export?snapshot=${snap.json().id}`,
+        url: `/api/v1/audiences/${id}/export?snapshot=${snap.json().id}&approval=${await approvedExport(hz, id, snap.json().id)}`,
         headers: hz.headers,
       });
       expect(frozenHz.headers['x-lingxi-rows']).toBe(String(visible.length));
@@ -368,7 +542,7 @@ export function describeAudiences(backend: OperationalBackend): void {
         limit: 2,
       });
       expect(frozenEntry?.details).toMatchObject({ scope: 'branch', snapshot: snap.json().id, rows: visible.length });
-      expect(wideEntry?.details).toMatchObject({ scope: 'all', rows: live.count, rules: ['P10', 'P4:exempt'] });
+      expect(wideEntry?.details).toMatchObject({ scope: 'all', rows: live.count, rules: ['P10', 'M7', 'P4:exempt'] });
       const [first] = await listEntries(ctx.stores.op, { action: 'audience.created', targetId: id, limit: 1 });
       expect(first?.details).toMatchObject({ purpose: 'service', rules: ['P4:exempt'] });
       const [scoped] = await listEntries(ctx.stores.op, { action: 'audience.sampled', targetId: id, limit: 1 });

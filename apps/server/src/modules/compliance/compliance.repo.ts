@@ -97,11 +97,17 @@ export interface ApprovalRow {
   decided_by: string | null;
   decided_at: string | null;
   comment: string | null;
+  /** When an approved export approval was used (P10: once), and by whom. */
+  used_at: string | null;
+  used_by: string | null;
 }
 
 const approvalColumns = `id::text AS id, kind, title, payload, findings, rule_ids, status, submitted_by,
   to_char(submitted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS submitted_at, decided_by,
-  to_char(decided_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS decided_at, comment`;
+  to_char(decided_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS decided_at, comment,
+  (SELECT to_char(u.used_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') FROM approval_uses u
+    WHERE u.approval_id = approvals.id) AS used_at,
+  (SELECT u.used_by FROM approval_uses u WHERE u.approval_id = approvals.id) AS used_by`;
 
 export async function insertApproval(
   db: OperationalQueryable,
@@ -140,6 +146,37 @@ export async function getApproval(
     [id],
   );
   return rows[0];
+}
+
+/** A maker's export approvals for one audience, newest first (`payload.audienceId`, set by the audience module). */
+export async function exportApprovalsFor(
+  db: OperationalQueryable,
+  audienceId: string,
+  submittedBy: string,
+): Promise<ApprovalRow[]> {
+  const { rows } = await db.query<ApprovalRow>(
+    `SELECT ${approvalColumns} FROM approvals
+      WHERE kind = 'export' AND payload->>'audienceId' = $1 AND submitted_by = $2
+      ORDER BY submitted_at DESC, id DESC LIMIT 50`,
+    [audienceId, submittedBy],
+  );
+  return rows;
+}
+
+/**
+ * Marks an approval used (P10: an export approval is good for one export). False when it was used already — the
+ * primary key decides between two racing requests.
+ */
+export async function recordApprovalUse(
+  db: OperationalQueryable,
+  u: { approvalId: number; usedBy: string; targetType: string; targetId: string },
+): Promise<boolean> {
+  const { rows } = await db.query<{ approval_id: string }>(
+    `INSERT INTO approval_uses (approval_id, used_by, target_type, target_id) VALUES ($1, $2, $3, $4)
+     ON CONFLICT (approval_id) DO NOTHING RETURNING approval_id::text`,
+    [u.approvalId, u.usedBy, u.targetType, u.targetId],
+  );
+  return rows.length === 1;
 }
 
 export async function decideApproval(

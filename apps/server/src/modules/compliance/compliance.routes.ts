@@ -84,7 +84,9 @@ export const complianceRoutes: RouteModule = (app, ctx) => {
       config: { permission: 'approvals.submit' },
       schema: {
         tags: ['compliance'],
-        summary: 'Submit content (checked by the copy checker first), a campaign or an export for approval (maker)',
+        summary:
+          'Submit content (checked by the copy checker first) or a campaign for approval (maker); an export is ' +
+          'requested on its audience (POST /api/v1/audiences/:id/export-approvals)',
         body: approvalSubmitSchema,
       },
     },

@@ -398,6 +398,8 @@ function approvalView(r: repo.ApprovalRow) {
     decidedBy: r.decided_by,
     decidedAt: r.decided_at,
     comment: r.comment,
+    usedAt: r.used_at,
+    usedBy: r.used_by,
     payload: r.payload,
     findings: r.findings,
     ruleIds: r.rule_ids,
@@ -409,6 +411,12 @@ function approvalView(r: repo.ApprovalRow) {
  * findings, since a checker must not be asked to approve what the rules already forbid), a campaign or an export.
  */
 export async function submitApproval(ctx: AppContext, user: AuthUser, body: ApprovalSubmit) {
+  if (body.kind === 'export')
+    throw badRequest(
+      'kind',
+      'an export approval is requested on the audience (POST /api/v1/audiences/:id/export-approvals), which checks ' +
+        'the audience and describes the export for the checker',
+    );
   let findings: readonly unknown[] = [];
   const ruleIds = ['M7'];
   if (body.kind === 'content') {
@@ -430,24 +438,37 @@ export async function submitApproval(ctx: AppContext, user: AuthUser, body: Appr
     }
     for (const f of result.findings) if (!ruleIds.includes(f.ruleId)) ruleIds.push(f.ruleId);
   }
+  return recordSubmission(ctx, user, { kind: body.kind, title: body.title, payload: body.payload, findings, ruleIds });
+}
+
+/**
+ * Stores a submission and audits it in one transaction. Called by `submitApproval` and, for export approvals, by the
+ * audience module once it has checked the audience and described the export (P10).
+ */
+export async function recordSubmission(
+  ctx: Pick<AppContext, 'stores'>,
+  user: AuthUser,
+  s: {
+    kind: 'content' | 'campaign' | 'export';
+    title: string;
+    payload: unknown;
+    findings: readonly unknown[];
+    ruleIds: string[];
+  },
+) {
   return ctx.stores.op.transaction(async (tx) => {
-    const row = await repo.insertApproval(tx, {
-      kind: body.kind,
-      title: body.title,
-      payload: body.payload,
-      findings,
-      ruleIds,
-      submittedBy: user.id,
-    });
+    const row = await repo.insertApproval(tx, { ...s, submittedBy: user.id });
     await appendAudit(tx, {
       actor: actorOf(user),
       action: 'approvals.submitted',
       target: { type: 'approval', id: row.id },
-      details: { kind: body.kind, ruleIds },
+      details: { kind: s.kind, ruleIds: s.ruleIds },
     });
     return approvalView(row);
   });
 }
+
+export type ApprovalView = ReturnType<typeof approvalView>;
 
 export async function listApprovals(ctx: AppContext, user: AuthUser, status: string | undefined, mine = false) {
   const seesAll = !mine && can(user.role, 'approvals.approve');
