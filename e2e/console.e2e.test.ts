@@ -345,6 +345,7 @@ describe.skipIf(unavailable !== undefined)('console in a browser', () => {
     const row = page.getByRole('row').filter({ hasText: 'e2e: verify identity before a callback' });
     await row.first().waitFor();
     expect(await row.first().textContent()).toContain(seq ?? '?');
+    expect(await row.first().textContent()).toContain('查看明文信息'); // the action's label, beside its code
     await page.getByTestId('verify-chain').click();
     await page.getByTestId('verify-result').waitFor();
     expect(await page.getByTestId('verify-result').textContent()).toContain('哈希链完整');

@@ -3,6 +3,7 @@
  * every value a catalogue tag can take has a label (the audience builder, the tag drawer and the charts show labels,
  * never raw codes).
  */
+import { AUDIT_ACTIONS } from '@lingxi/core/audit/actions';
 import { standardCatalogue } from '@lingxi/core/tags/catalogue/catalogue';
 import { describe, expect, it } from 'vitest';
 import en from './en.json';
@@ -41,6 +42,14 @@ describe('console dictionaries', () => {
     for (const dict of [zhCN.tagRefresh, en.tagRefresh] as const) {
       const labels: Record<string, string> = dict;
       expect([...refresh].filter((v) => !labels[v])).toEqual([]);
+    }
+  });
+
+  it('every audit action has a label in both languages (the audit page shows labels)', () => {
+    for (const dict of [zhCN, en] as const) {
+      const labels = new Map(texts(dict.auditActions as Dict));
+      expect(AUDIT_ACTIONS.filter((a) => !labels.has(a))).toEqual([]);
+      expect([...labels.keys()].filter((k) => !(AUDIT_ACTIONS as readonly string[]).includes(k))).toEqual([]);
     }
   });
 });

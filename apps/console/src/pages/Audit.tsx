@@ -1,12 +1,13 @@
 import { type AuditEntry, auditList, auditVerification } from '@lingxi/contracts/console-auth';
-import { Alert, Button, Card, Form, Input, Space, Table, Tag, Typography } from 'antd';
+import { AUDIT_ACTIONS } from '@lingxi/core/audit/actions';
+import { Alert, Button, Card, Form, Input, Select, Space, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router-dom';
 import type { z } from 'zod';
 import { api, toError, withQuery } from '../api/client.ts';
 import { ErrorAlert, Page } from '../components/Page.tsx';
-import { dateTime, int } from '../format.ts';
+import { dateTime, int, label } from '../format.ts';
 import { useApi } from '../hooks.ts';
 
 interface Filters {
@@ -90,7 +91,14 @@ export function AuditPage() {
             <Input allowClear style={{ width: 180 }} />
           </Form.Item>
           <Form.Item label={t('audit.action')} name="action">
-            <Input allowClear style={{ width: 180 }} placeholder="customer.unmask" />
+            <Select
+              allowClear
+              showSearch={{ optionFilterProp: 'label' }}
+              style={{ width: 240 }}
+              aria-label={t('audit.action')}
+              placeholder={t('audit.anyAction')}
+              options={AUDIT_ACTIONS.map((a) => ({ value: a, label: `${label('auditActions', a)} · ${a}` }))}
+            />
           </Form.Item>
           <Form.Item label={t('audit.target')} name="target">
             <Input allowClear style={{ width: 180 }} placeholder="customer:42" />
@@ -125,7 +133,18 @@ export function AuditPage() {
               render: (_: unknown, e) =>
                 `${e.actor.id ?? '–'}${e.actor.role ? ` (${t(`roles.${e.actor.role}`)})` : ''}`,
             },
-            { title: t('audit.action'), dataIndex: 'action', render: (v: string) => <Tag>{v}</Tag> },
+            {
+              title: t('audit.action'),
+              dataIndex: 'action',
+              render: (v: string) => (
+                <Space size={4}>
+                  <Tag>{label('auditActions', v)}</Tag>
+                  <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                    {v}
+                  </Typography.Text>
+                </Space>
+              ),
+            },
             {
               title: t('audit.target'),
               key: 'target',

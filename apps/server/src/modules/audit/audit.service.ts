@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { AuditAction } from '@lingxi/core/audit/actions';
 import { canonicalJson } from '@lingxi/core/audit/canonical-json';
 import { z } from 'zod';
 import type { AppContext } from '../../app-context.ts';
@@ -44,7 +45,8 @@ export const auditEntrySchema = z.object({
   details: z.record(z.string(), z.unknown()).optional(),
 });
 
-export type AuditEntry = z.input<typeof auditEntrySchema>;
+/** An entry to append: `action` is one of the known actions (`@lingxi/core/audit/actions`), checked at compile time. */
+export type AuditEntry = Omit<z.input<typeof auditEntrySchema>, 'action'> & { action: AuditAction };
 
 export interface AppendedAudit {
   seq: number;
