@@ -34,6 +34,8 @@ export const AUDIT_ACTIONS = [
   'identity.resolve',
   'identity.review',
   'identity.unmerge',
+  'models.promoted',
+  'models.trained',
   'retention.contacts_pruned',
   'risk_assessment.completed',
   'risk_assessment.refused',

@@ -69,6 +69,7 @@ import type { TagDefinition } from '@lingxi/core/tags/dsl';
 import { Cron } from 'croner';
 import { z } from 'zod';
 import type { AppContext } from '../../app-context.ts';
+import { appendAudit } from '../audit/audit.service.ts';
 import { loadCatalogue, localToday, refreshTags } from '../tags/tags.service.ts';
 import * as repo from './models.repo.ts';
 
@@ -455,7 +456,13 @@ export interface TrainBankResult extends Record<string, unknown> {
 export const PROMOTION_RULE =
   'promote when no version is active, or when the candidate’s holdout AUC (R² for LTV) is ≥ the active version’s on the same holdout rows';
 
-export async function trainBankModel(ctx: Ctx, input: TrainBankOptions): Promise<TrainBankResult> {
+/** Who trains: a signed-in user, the CLI (`cli`) or the retraining schedule (`system`); recorded in the audit trail. */
+export interface ModelActor {
+  id: string;
+  role: string | null;
+}
+
+export async function trainBankModel(ctx: Ctx, input: TrainBankOptions, actor: ModelActor): Promise<TrainBankResult> {
   const parsed = trainBankOptionsSchema.safeParse(input);
   if (!parsed.success) {
     const i = parsed.error.issues[0];
@@ -663,7 +670,23 @@ export async function trainBankModel(ctx: Ctx, input: TrainBankOptions): Promise
     }
     promoted = activeMetric === null || !Number.isFinite(activeMetric) || candidateMetric >= activeMetric;
   }
-  if (promoted) await repo.promote(ctx.stores.op, key, id);
+  // The promotion and its record commit together: the trail says who trained which version, on what, how it compared
+  // with the version it would replace, and whether it replaced it.
+  await ctx.stores.op.transaction(async (tx) => {
+    if (promoted) await repo.promote(tx, key, id);
+    const details = {
+      key,
+      version,
+      trainedOnAsOf: A,
+      metric: objective === 'binary:logistic' ? 'auc' : 'r2',
+      candidate: finite(candidateMetric),
+      active: activeMetric === null ? null : finite(activeMetric),
+      activeBefore: active?.id ?? null,
+      promoted,
+    };
+    await appendAudit(tx, { actor, action: 'models.trained', target: { type: 'model', id }, details });
+    if (promoted) await appendAudit(tx, { actor, action: 'models.promoted', target: { type: 'model', id }, details });
+  });
   ctx.logger.info(
     { model: id, promoted, candidate: r4(candidateMetric), active: activeMetric === null ? null : r4(activeMetric) },
     'models: trained',
@@ -1114,7 +1137,11 @@ export function startModelScheduler(ctx: Ctx, schedule: ModelSchedule = {}): () 
     async () => {
       for (const m of models) {
         try {
-          await trainBankModel(ctx, { kind: m.kind, ...(m.family ? { family: m.family } : {}), asOf: today() });
+          await trainBankModel(
+            ctx,
+            { kind: m.kind, ...(m.family ? { family: m.family } : {}), asOf: today() },
+            { id: 'system', role: null },
+          );
         } catch (err) {
           ctx.logger.error({ err: { message: (err as Error).message }, model: m }, 'scheduled model training failed');
         }

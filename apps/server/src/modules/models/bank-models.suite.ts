@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OperationalBackend } from '../../../test/support/stores.ts';
 import { buildApp } from '../../app.ts';
 import type { AppContext } from '../../app-context.ts';
+import { listEntries } from '../audit/audit.repo.ts';
 import { addUser, signIn } from '../auth/auth.test-support.ts';
 import { loadSyntheticBank } from '../synth/synth.service.ts';
 import { openTestContext } from '../tags/tags.test-context.ts';
@@ -21,6 +22,7 @@ import {
 } from './bank-models.service.ts';
 import { modelsRoutes } from './models.routes.ts';
 
+const cli = { id: 'cli', role: null };
 const PLANTED = new Set(['login_drop', 'redemptions', 'large_outflow', 'aum_drop', 'inactivity', 'salary_stopped']);
 
 export function describeBankModels(backend: OperationalBackend): void {
@@ -33,7 +35,7 @@ export function describeBankModels(backend: OperationalBackend): void {
     ({ ctx, dispose } = await openTestContext(() => backend.open()));
     const bank = await loadSyntheticBank(ctx.stores, ctx.cipher, { customers: 2_500, seed: 7, checksums: false });
     asOf = bank.asOf;
-    first = await trainBankModel(ctx, { kind: 'churn', asOf, windows: 2 });
+    first = await trainBankModel(ctx, { kind: 'churn', asOf, windows: 2 }, cli);
   }, 120_000);
 
   afterAll(async () => dispose());
@@ -94,7 +96,7 @@ export function describeBankModels(backend: OperationalBackend): void {
     });
 
     it('increments registry versions and keeps exactly one active version', async () => {
-      const second = await trainBankModel(ctx, { kind: 'churn', asOf, windows: 1, seed: 3, score: false });
+      const second = await trainBankModel(ctx, { kind: 'churn', asOf, windows: 1, seed: 3, score: false }, cli);
       expect(second.model.id).toBe('churn@v2');
       expect(second.promotion.activeId).toBe('churn@v1');
       expect(second.promotion.candidate).not.toBeNull();
@@ -104,11 +106,28 @@ export function describeBankModels(backend: OperationalBackend): void {
       const list = await listBankModels(ctx);
       expect(list.map((m) => m.id).sort()).toEqual(['churn@v1', 'churn@v2']);
       expect(list.filter((m) => m.status === 'active')).toHaveLength(1);
+      // who trained what, how it compared and whether it went live is in the audit trail
+      const trained = await listEntries(ctx.stores.op, { action: 'models.trained', limit: 5 });
+      expect(trained.map((e) => e.target_id)).toEqual(['churn@v2', 'churn@v1']);
+      expect(trained[0]).toMatchObject({ actor_id: 'cli', target_type: 'model' });
+      expect(trained[0]?.details).toMatchObject({
+        key: 'churn',
+        version: 2,
+        metric: 'auc',
+        candidate: second.promotion.candidate,
+        active: second.promotion.active,
+        activeBefore: 'churn@v1',
+        promoted: second.promoted,
+      });
+      const promotedEntries = await listEntries(ctx.stores.op, { action: 'models.promoted', limit: 5 });
+      expect(promotedEntries.map((e) => e.target_id)).toEqual(
+        second.promoted ? ['churn@v2', 'churn@v1'] : ['churn@v1'],
+      );
     }, 60_000);
 
     it('refuses bad input naming the field', async () => {
-      await expect(trainBankModel(ctx, { kind: 'propensity' })).rejects.toThrow(ModelInputError);
-      await expect(trainBankModel(ctx, { kind: 'propensity', family: 'car' })).rejects.toThrow(/family/);
+      await expect(trainBankModel(ctx, { kind: 'propensity' }, cli)).rejects.toThrow(ModelInputError);
+      await expect(trainBankModel(ctx, { kind: 'propensity', family: 'car' }, cli)).rejects.toThrow(/family/);
       await expect(scoreBankModel(ctx, { key: 'ltv' })).rejects.toThrow(/model: no active version of ltv/);
     });
 

@@ -139,12 +139,16 @@ export function registerModelCommands(program: Command, openCtx?: () => Promise<
         async () => {
           const o = parseOr(trainBankCliSchema, raw);
           return withCtx(openCtx, (ctx) =>
-            trainBankModel(ctx, {
-              kind: o.kind,
-              ...(o.family ? { family: o.family } : {}),
-              ...(o.asOf ? { asOf: o.asOf } : {}),
-              score: o.score !== false,
-            }),
+            trainBankModel(
+              ctx,
+              {
+                kind: o.kind,
+                ...(o.family ? { family: o.family } : {}),
+                ...(o.asOf ? { asOf: o.asOf } : {}),
+                score: o.score !== false,
+              },
+              { id: 'cli', role: null },
+            ),
           );
         },
         (r) => {

@@ -364,14 +364,13 @@ export async function listModels(op: OperationalQueryable): Promise<ModelRow[]> 
 }
 
 /** Makes `id` the active version of its key (the previous active one is retired). */
-export async function promote(op: OperationalDb, key: string, id: string): Promise<void> {
-  await op.transaction(async (tx) => {
-    await tx.query("UPDATE models SET status = 'retired' WHERE model_key = $1 AND status = 'active' AND id <> $2", [
-      key,
-      id,
-    ]);
-    await tx.query("UPDATE models SET status = 'active', promoted_at = now() WHERE id = $1", [id]);
-  });
+/** Makes `id` the active version of `key`, retiring the previous one. Call it in a transaction (two statements). */
+export async function promote(tx: OperationalQueryable, key: string, id: string): Promise<void> {
+  await tx.query("UPDATE models SET status = 'retired' WHERE model_key = $1 AND status = 'active' AND id <> $2", [
+    key,
+    id,
+  ]);
+  await tx.query("UPDATE models SET status = 'active', promoted_at = now() WHERE id = $1", [id]);
 }
 
 export async function updateMetrics(op: OperationalQueryable, id: string, metrics: unknown): Promise<void> {

@@ -15,6 +15,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { RouteModule } from '../../app.ts';
 import type { AppContext } from '../../app-context.ts';
 import { badRequest, HttpProblem, notFound } from '../../http/problem.ts';
+import { signedIn } from '../auth/auth.plugin.ts';
 import { customerVisibleTo } from '../auth/scope.ts';
 import { identityIds } from '../customer360/c360.repo.ts';
 import {
@@ -84,11 +85,15 @@ export function createModelsRoutes(deps: ModelsRouteDeps = {}): RouteModule {
       },
       async (req) => {
         try {
-          return await trainBankModel(ctx, {
-            kind: req.body.kind,
-            ...(req.body.family ? { family: req.body.family } : {}),
-            ...(req.body.asOf ? { asOf: req.body.asOf } : {}),
-          });
+          return await trainBankModel(
+            ctx,
+            {
+              kind: req.body.kind,
+              ...(req.body.family ? { family: req.body.family } : {}),
+              ...(req.body.asOf ? { asOf: req.body.asOf } : {}),
+            },
+            { id: signedIn(req).id, role: signedIn(req).role },
+          );
         } catch (e) {
           if (e instanceof ModelInputError || e instanceof LeakageError)
             throw badRequest(e.field, e.message.slice(e.field.length + 2));
