@@ -498,6 +498,15 @@ describe.skipIf(unavailable !== undefined)('console in a browser', () => {
     const item = approved.data.approvals.find((a) => a.title === '四季度稳健理财新品短信');
     expect(item?.status).toBe('approved');
     expect(item?.decidedBy).not.toBeNull();
+    // the demo's export request shows the checker what would leave: audience, members, columns, level, reason
+    const exportRow = w.page.getByRole('row', { name: /新客户名单（脱敏）导出/ });
+    await exportRow.getByRole('button', { name: /展开|expand/i }).click();
+    const detail = w.page.locator('[data-testid^="approval-detail-"]');
+    await detail.waitFor();
+    const text = (await detail.textContent()) ?? '';
+    expect(text).toContain('新客户欢迎');
+    expect(text).toContain('3 级');
+    expect(text).toContain('mobile_masked');
     await checkPage(w, 'approvals-decided');
     await w.context.close();
   });

@@ -107,6 +107,26 @@ export const exportApprovalRequest = z
   })
   .strict();
 
+/**
+ * What an export approval records for the checker (written by the server when the maker asks; shown on the approvals
+ * page): the audience, its purpose, the snapshot (null: the live members at the time of the export), the data date,
+ * the audience's size and the members in the maker's scope when asking, the columns, their level (P10) and the reason.
+ */
+export const exportApprovalPayload = z.object({
+  audienceId: z.string(),
+  audienceName: z.string(),
+  purpose: z.string(),
+  snapshot: z.number().int().nullable(),
+  asOf: z.string(),
+  count: z.number().int(),
+  rows: z.number().int(),
+  scope: z.enum(['all', 'branch', 'rm']),
+  columns: z.array(z.string()),
+  level: z.number().int(),
+  reason: z.string(),
+});
+export type ExportApprovalPayload = z.infer<typeof exportApprovalPayload>;
+
 const exportColumn = z.object({ name: z.string(), class: z.enum(['public', 'C1', 'C2', 'C3']) });
 
 /**

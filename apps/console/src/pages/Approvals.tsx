@@ -1,14 +1,51 @@
+import { exportApprovalPayload } from '@lingxi/contracts/audiences';
 import { type ApprovalView, approvalList, approvalView } from '@lingxi/contracts/console-compliance';
-import { Button, Card, Input, Modal, Segmented, Space, Table, Tag, Typography } from 'antd';
+import { Button, Card, Descriptions, Input, Modal, Segmented, Space, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, toError, withQuery } from '../api/client.ts';
 import { useAuth } from '../auth.tsx';
 import { ErrorAlert, Page } from '../components/Page.tsx';
-import { dateTime, label } from '../format.ts';
+import { dateTime, int, label } from '../format.ts';
 import { useApi } from '../hooks.ts';
 
 type Status = 'pending' | 'approved' | 'rejected' | 'all';
+
+/** An export approval as the checker needs it (what leaves, how much, how sensitive, why); anything else as JSON. */
+function ApprovalDetail({ a }: { a: ApprovalView }) {
+  const { t } = useTranslation();
+  const exp = a.kind === 'export' ? exportApprovalPayload.safeParse(a.payload).data : undefined;
+  if (!exp)
+    return <pre style={{ margin: 0, whiteSpace: 'pre-wrap', fontSize: 12 }}>{JSON.stringify(a.payload, null, 2)}</pre>;
+  return (
+    <Descriptions size="small" column={2} bordered data-testid={`approval-detail-${a.id}`}>
+      <Descriptions.Item label={t('approvals.detail.audience')}>
+        {exp.audienceName} <Typography.Text type="secondary">{exp.audienceId}</Typography.Text>
+      </Descriptions.Item>
+      <Descriptions.Item label={t('approvals.detail.purpose')}>{label('purposes', exp.purpose)}</Descriptions.Item>
+      <Descriptions.Item label={t('approvals.detail.members')}>
+        {exp.snapshot === null ? t('approvals.detail.live') : t('approvals.detail.snapshot', { id: exp.snapshot })}
+        {' · '}
+        {t('approvals.detail.asOf', { date: exp.asOf })}
+      </Descriptions.Item>
+      <Descriptions.Item label={t('approvals.detail.rows')}>
+        {t(`approvals.detail.scope.${exp.scope}`, { rows: int(exp.rows), count: int(exp.count) })}
+      </Descriptions.Item>
+      <Descriptions.Item label={t('approvals.detail.columns')}>{exp.columns.join(', ')}</Descriptions.Item>
+      <Descriptions.Item label={t('approvals.detail.level')}>
+        {t('approvals.detail.levelValue', { level: exp.level })}
+      </Descriptions.Item>
+      <Descriptions.Item label={t('approvals.detail.reason')} span={2}>
+        {exp.reason}
+      </Descriptions.Item>
+      {a.usedAt && (
+        <Descriptions.Item label={t('approvals.detail.used')} span={2}>
+          {t('approvals.detail.usedValue', { at: dateTime(a.usedAt), by: a.usedBy ?? '–' })}
+        </Descriptions.Item>
+      )}
+    </Descriptions>
+  );
+}
 
 export function ApprovalsPage() {
   const { t } = useTranslation();
@@ -64,13 +101,7 @@ export function ApprovalsPage() {
           size="small"
           loading={list.loading}
           dataSource={list.data?.approvals ?? []}
-          expandable={{
-            expandedRowRender: (a) => (
-              <pre style={{ margin: 0, whiteSpace: 'pre-wrap', fontSize: 12 }}>
-                {JSON.stringify(a.payload, null, 2)}
-              </pre>
-            ),
-          }}
+          expandable={{ expandedRowRender: (a) => <ApprovalDetail a={a} /> }}
           columns={[
             {
               title: t('approvals.kind'),
@@ -83,10 +114,13 @@ export function ApprovalsPage() {
             {
               title: t('approvals.state'),
               dataIndex: 'status',
-              render: (v: string) => (
-                <Tag color={v === 'approved' ? 'green' : v === 'rejected' ? 'red' : 'gold'}>
-                  {t(`approvals.status.${v}`, { defaultValue: v })}
-                </Tag>
+              render: (v: string, a: ApprovalView) => (
+                <>
+                  <Tag color={v === 'approved' ? 'green' : v === 'rejected' ? 'red' : 'gold'}>
+                    {t(`approvals.status.${v}`, { defaultValue: v })}
+                  </Tag>
+                  {a.usedAt && <Tag>{t('approvals.detail.used')}</Tag>}
+                </>
               ),
             },
             { title: t('approvals.checker'), dataIndex: 'decidedBy', render: (v: string | null) => v ?? '–' },

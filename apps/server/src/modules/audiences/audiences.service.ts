@@ -4,6 +4,7 @@
  * (app / history / interest / warning) or model tags; the count says how many and cites P4.
  */
 import { randomBytes } from 'node:crypto';
+import { type ExportApprovalPayload, exportApprovalPayload } from '@lingxi/contracts/audiences';
 import {
   AudienceExprError,
   compileAudienceSql,
@@ -20,7 +21,6 @@ import { columnClass } from '@lingxi/core/schema/data-classes';
 import { universeTagId } from '@lingxi/core/tags/catalogue/catalogue';
 import { stringify } from 'csv-stringify/sync';
 import roaring from 'roaring';
-import { z } from 'zod';
 import type { AppContext } from '../../app-context.ts';
 import type { OperationalQueryable } from '../../db/operational.ts';
 import { forbidden, HttpProblem, notFound } from '../../http/problem.ts';
@@ -440,21 +440,6 @@ export async function exportPolicy(ctx: Ctx) {
   };
 }
 
-/** What an export approval stores for the checker, written by `requestExportApproval` (and nothing else). */
-const exportApprovalPayload = z.object({
-  audienceId: z.string(),
-  audienceName: z.string(),
-  purpose: z.string(),
-  snapshot: z.number().int().nullable(),
-  asOf: z.string(),
-  count: z.number().int(),
-  rows: z.number().int(),
-  scope: z.string(),
-  columns: z.array(z.string()),
-  level: z.number().int(),
-  reason: z.string(),
-});
-
 /** The live members of the audience, or those of one of its frozen snapshots (404 for another audience's). */
 async function exportSource(ctx: Ctx, id: string, snapshotId: number | undefined) {
   if (snapshotId === undefined) {
@@ -504,7 +489,7 @@ export async function requestExportApproval(
   const source = await exportSource(ctx, id, body.snapshot);
   const { scope, members } = await membersInScope(ctx, source.bitmap, user);
   const policy = await exportPolicy(ctx);
-  const payload: z.infer<typeof exportApprovalPayload> = {
+  const payload: ExportApprovalPayload = {
     audienceId: source.audience.id,
     audienceName: source.audience.name,
     purpose: source.audience.purpose,
