@@ -139,6 +139,8 @@ export const audienceExports = z.object({
     level: z.number().int().min(1).max(5),
     approvalRequiredFromLevel: z.number().int().min(1).max(5),
     approvalRequired: z.boolean(),
+    /** Days after the decision during which an approved export approval may be used. */
+    approvalValidDays: z.number().int().min(1),
     ruleIds: z.array(z.string()),
   }),
   approvals: z.array(
@@ -146,6 +148,9 @@ export const audienceExports = z.object({
       id: z.number().int(),
       title: z.string(),
       status: z.enum(['pending', 'approved', 'rejected', 'withdrawn']),
+      /** When an approved approval stops being usable (`approvalValidDays` after the decision), and whether it has. */
+      expiresAt: z.string().nullable(),
+      expired: z.boolean(),
       /** The frozen snapshot the approval is for; null for the live audience. */
       snapshot: z.number().int().nullable(),
       submittedAt: z.string(),

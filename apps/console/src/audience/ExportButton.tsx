@@ -6,6 +6,7 @@ import { useTranslation } from 'react-i18next';
 import { api, download, toError, withQuery } from '../api/client.ts';
 import { useAuth } from '../auth.tsx';
 import { ErrorAlert } from '../components/Page.tsx';
+import { dateTime } from '../format.ts';
 
 /**
  * Exports an audience (or one of its frozen snapshots) as CSV. From the data level in force (P10) an export needs an
@@ -30,7 +31,7 @@ export function ExportButton(props: {
   const [reason, setReason] = useState('');
   const [askError, setAskError] = useState<Error>();
   const mine = (exports?.approvals ?? []).filter((a) => a.snapshot === (snapshot ?? null));
-  const usable = mine.find((a) => a.status === 'approved' && a.usedAt === null);
+  const usable = mine.find((a) => a.status === 'approved' && a.usedAt === null && !a.expired);
   const pending = mine.find((a) => a.status === 'pending');
   const required = exports?.policy.approvalRequired ?? true;
   const file = `${audience.id}${snapshot === undefined ? '' : `-${snapshot}`}.csv`;
@@ -82,7 +83,13 @@ export function ExportButton(props: {
     );
   if (usable)
     return (
-      <Button size={size} type="primary" loading={busy} onClick={() => exportNow(usable.id)}>
+      <Button
+        size={size}
+        type="primary"
+        loading={busy}
+        title={usable.expiresAt ? t('audience.exportValidUntil', { at: dateTime(usable.expiresAt) }) : undefined}
+        onClick={() => exportNow(usable.id)}
+      >
         {t('audience.exportApproved', { id: usable.id })}
       </Button>
     );

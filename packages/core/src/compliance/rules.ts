@@ -683,6 +683,17 @@ export const PARAM_DEFS = {
         en: 'Lowest data level whose export needs approval and a watermark',
       },
     }),
+    approvalValidDays: numberParam('duration', 7, {
+      unit: 'days',
+      min: 1,
+      max: 90,
+      tighten: 'decrease',
+      tightenOnly: false,
+      description: {
+        zh: '导出审批通过后可使用的天数（每个审批限用一次）',
+        en: 'Days after its approval during which an export approval may be used (once)',
+      },
+    }),
   },
   A4: {
     requireAiDisclosure: booleanParam(true, {

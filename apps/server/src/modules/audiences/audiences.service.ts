@@ -430,14 +430,20 @@ const exportColumns: readonly ExportColumn[] = [
  */
 export async function exportPolicy(ctx: Ctx) {
   const level = exportLevel(exportColumns);
-  const from = (await effectiveRuleParams(ctx.stores.op)).P10.approvalRequiredFromLevel;
+  const p10 = (await effectiveRuleParams(ctx.stores.op)).P10;
   return {
     columns: [...exportColumns],
     level,
-    approvalRequiredFromLevel: from,
-    approvalRequired: exportNeedsApproval(level, from),
+    approvalRequiredFromLevel: p10.approvalRequiredFromLevel,
+    approvalRequired: exportNeedsApproval(level, p10.approvalRequiredFromLevel),
+    approvalValidDays: p10.approvalValidDays,
     ruleIds: ['P10'],
   };
+}
+
+/** The end of an approved export approval's validity (`P10.approvalValidDays` after the decision); null if undecided. */
+function expiresAt(decidedAt: string | null, validDays: number): Date | null {
+  return decidedAt === null ? null : new Date(Date.parse(decidedAt) + validDays * 86_400_000);
 }
 
 /** The live members of the audience, or those of one of its frozen snapshots (404 for another audience's). */
@@ -464,6 +470,7 @@ export async function audienceExports(ctx: Ctx, id: string, user: AuthUser) {
       id: Number(r.id),
       title: r.title,
       status: r.status,
+      ...expiryView(r, policy.approvalValidDays),
       snapshot: exportApprovalPayload.safeParse(r.payload).data?.snapshot ?? null,
       submittedAt: r.submitted_at,
       decidedBy: r.decided_by,
@@ -511,6 +518,11 @@ export async function requestExportApproval(
   });
 }
 
+function expiryView(r: approvalsRepo.ApprovalRow, validDays: number) {
+  const end = r.status === 'approved' ? expiresAt(r.decided_at, validDays) : null;
+  return { expiresAt: end?.toISOString() ?? null, expired: end !== null && end.getTime() <= Date.now() };
+}
+
 /** The approval an export names must be the exporter's own, approved, for this audience and snapshot, and unused. */
 async function checkExportApproval(
   ctx: Ctx,
@@ -518,6 +530,7 @@ async function checkExportApproval(
   user: AuthUser,
   audienceId: string,
   snapshot: number | null,
+  validDays: number,
 ): Promise<void> {
   const refuse = (status: number, title: string, reason: string) =>
     new HttpProblem(status, title, `approval: ${reason}`, [{ field: 'approval', reason }], {
@@ -544,6 +557,14 @@ async function checkExportApproval(
       `approval ${approvalId} is for ${what(p?.audienceId, p?.snapshot)}, not ${what(audienceId, snapshot)}`,
     );
   }
+  const end = expiresAt(row.decided_at, validDays);
+  if (end !== null && end.getTime() <= Date.now())
+    throw refuse(
+      409,
+      'Conflict',
+      `approval ${approvalId} expired at ${end.toISOString()} (export approvals are good for ${validDays} days after ` +
+        'the decision, P10.approvalValidDays); request a new one',
+    );
   if (row.used_at !== null)
     throw refuse(
       409,
@@ -580,7 +601,8 @@ export async function exportAudience(
       approvalRequiredFromLevel: policy.approvalRequiredFromLevel,
     });
   }
-  if (approval !== undefined) await checkExportApproval(ctx, approval, user, audience.id, options.snapshot ?? null);
+  if (approval !== undefined)
+    await checkExportApproval(ctx, approval, user, audience.id, options.snapshot ?? null, policy.approvalValidDays);
   const { scope, members } = await membersInScope(ctx, source.bitmap, user);
   await ctx.stores.op.transaction(async (tx) => {
     if (

@@ -431,8 +431,15 @@ export function describeAudiences(backend: OperationalBackend): void {
 
       const after = await app.inject({ method: 'GET', url: exportsUrl, headers: mia.headers });
       expect(after.json().approvals).toEqual([
-        expect.objectContaining({ id: approval, status: 'approved', snapshot: null, decidedBy: expect.any(String) }),
+        expect.objectContaining({
+          id: approval,
+          status: 'approved',
+          snapshot: null,
+          decidedBy: expect.any(String),
+          expired: false,
+        }),
       ]);
+      expect(Date.parse(after.json().approvals[0].expiresAt) - Date.now()).toBeGreaterThan(6 * 86_400_000);
       expect(after.json().approvals[0].usedAt).toMatch(/^\d{4}-\d\d-\d\dT/);
       const queue = await app.inject({
         method: 'GET',
@@ -444,6 +451,23 @@ export function describeAudiences(backend: OperationalBackend): void {
       });
       const [entry] = await listEntries(ctx.stores.op, { action: 'audience.exported', targetId: id, limit: 1 });
       expect(entry?.details).toMatchObject({ approval, level: 3, rows: live.count, rules: ['P10', 'M7'] });
+      // an approval is good for P10.approvalValidDays (7) after the decision: one decided eight days ago is refused
+      const { rows: old } = await ctx.stores.op.query<{ id: string }>(
+        `INSERT INTO approvals (kind, title, payload, rule_ids, status, submitted_by, submitted_at, decided_by, decided_at)
+         SELECT kind, title, payload, rule_ids, 'approved', submitted_by, now() - interval '9 days', decided_by,
+                now() - interval '8 days'
+           FROM approvals WHERE id = $1 RETURNING id::text`,
+        [approval],
+      );
+      const stale = await exportWith(mia, `approval=${old[0]?.id}`);
+      expect(stale.statusCode).toBe(409);
+      expect(stale.json().errors[0].reason).toMatch(/expired at .*7 days after the decision/);
+      const listed = await app.inject({ method: 'GET', url: exportsUrl, headers: mia.headers });
+      expect(listed.json().policy.approvalValidDays).toBe(7);
+      expect(listed.json().approvals.find((a: { id: number }) => a.id === Number(old[0]?.id))).toMatchObject({
+        expired: true,
+        usedAt: null,
+      });
       // the refused attempts left no export in the trail
       expect(await listEntries(ctx.stores.op, { action: 'audience.exported', targetId: id, limit: 5 })).toHaveLength(1);
     });
