@@ -1,6 +1,6 @@
 import { exportApprovalPayload } from '@lingxi/contracts/audiences';
 import { type ApprovalView, approvalList, approvalView } from '@lingxi/contracts/console-compliance';
-import { Button, Card, Descriptions, Input, Modal, Segmented, Space, Table, Tag, Typography } from 'antd';
+import { Button, Card, Descriptions, Input, Modal, Popconfirm, Segmented, Space, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, toError, withQuery } from '../api/client.ts';
@@ -78,6 +78,16 @@ export function ApprovalsPage() {
     }
   };
 
+  const withdraw = async (a: ApprovalView) => {
+    setError(undefined);
+    try {
+      await api('POST', `/api/v1/approvals/${a.id}/withdraw`, approvalView);
+      list.reload();
+    } catch (e) {
+      setError(toError(e));
+    }
+  };
+
   return (
     <Page
       title="nav.approvals"
@@ -145,7 +155,23 @@ export function ApprovalsPage() {
                       ),
                   },
                 ]
-              : []),
+              : [
+                  {
+                    title: t('common.actions'),
+                    key: 'actions',
+                    render: (_: unknown, a: ApprovalView) =>
+                      a.status === 'pending' ? (
+                        <Popconfirm
+                          title={t('approvals.confirmWithdraw', { title: a.title })}
+                          okText={t('approvals.withdraw')}
+                          cancelText={t('common.cancel')}
+                          onConfirm={() => withdraw(a)}
+                        >
+                          <Button size="small">{t('approvals.withdraw')}</Button>
+                        </Popconfirm>
+                      ) : null,
+                  },
+                ]),
           ]}
         />
       </Card>

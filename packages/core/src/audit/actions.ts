@@ -7,6 +7,7 @@ export const AUDIT_ACTIONS = [
   'approvals.approved',
   'approvals.rejected',
   'approvals.submitted',
+  'approvals.withdrawn',
   'audience.created',
   'audience.deleted',
   'audience.exported',

@@ -179,6 +179,16 @@ export async function recordApprovalUse(
   return rows.length === 1;
 }
 
+/** A pending submission withdrawn by its maker (no checker: `decided_by` stays empty, `decided_at` is the time). */
+export async function withdrawApproval(db: OperationalQueryable, id: number): Promise<ApprovalRow | undefined> {
+  const { rows } = await db.query<ApprovalRow>(
+    `UPDATE approvals SET status = 'withdrawn', decided_at = now()
+      WHERE id = $1 AND status = 'pending' RETURNING ${approvalColumns}`,
+    [id],
+  );
+  return rows[0];
+}
+
 export async function decideApproval(
   db: OperationalQueryable,
   id: number,

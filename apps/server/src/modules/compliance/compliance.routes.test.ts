@@ -9,6 +9,7 @@ import type { AnalyticsDb } from '../../db/analytics.ts';
 import { migrateAnalytics, migrateOperational } from '../../db/migrate.ts';
 import type { OperationalDb } from '../../db/operational.ts';
 import { openMemoryOperationalDb } from '../../db/operational.ts';
+import { listEntries } from '../audit/audit.repo.ts';
 import { verifyAuditChain } from '../audit/audit.service.ts';
 import { addBranch, addCustomer, addUser, type Session, signIn, testContext } from '../auth/auth.test-support.ts';
 import { mayContactBatch } from '../consents/consents.service.ts';
@@ -39,6 +40,7 @@ describe('compliance, consents and H5 over HTTP', () => {
     await addUser(ctx, 'comp', 'compliance');
     await addUser(ctx, 'comp2', 'compliance');
     await addUser(ctx, 'adm', 'admin');
+    await addUser(ctx, 'ana', 'analyst');
     await addCustomer(op, ctx.cipher, {
       id: 1,
       name: '王小明',
@@ -77,7 +79,7 @@ describe('compliance, consents and H5 over HTTP', () => {
       `INSERT INTO dim_customers (customer_id, province, city, occupation, version) VALUES (1, '浙江', '杭州', 'teacher', 1), (2, '浙江', '杭州', 'teacher', 1)`,
     );
     app = await buildApp(ctx);
-    for (const u of ['rm1', 'rm2', 'mkt', 'comp', 'comp2', 'adm']) s[u] = await signIn(app, u);
+    for (const u of ['rm1', 'rm2', 'mkt', 'comp', 'comp2', 'adm', 'ana']) s[u] = await signIn(app, u);
   });
 
   afterAll(async () => {
@@ -226,6 +228,39 @@ describe('compliance, consents and H5 over HTTP', () => {
       approvals: { submittedBy: string }[];
     };
     expect(list.approvals.map((a) => a.submittedBy)).toEqual([list.approvals[0]?.submittedBy]);
+  });
+
+  it('maker–checker: the maker withdraws a pending submission; nobody else can, and a decided one stays', async () => {
+    const sub = await call('mkt', 'POST', '/api/v1/approvals', {
+      kind: 'campaign',
+      title: 'spring campaign',
+      payload: { audience: 'lifecycle.stage = dormant', channel: 'push' },
+    });
+    expect(sub.statusCode, sub.body).toBe(201);
+    const id = (sub.json() as { id: string }).id;
+    const other = await call('ana', 'POST', `/api/v1/approvals/${id}/withdraw`);
+    expect(other.statusCode).toBe(403);
+    expect(other.body).toContain('only its maker');
+    const done = await call('mkt', 'POST', `/api/v1/approvals/${id}/withdraw`);
+    expect(done.statusCode, done.body).toBe(200);
+    expect(done.json()).toMatchObject({ status: 'withdrawn', decidedBy: null });
+    expect((await call('mkt', 'POST', `/api/v1/approvals/${id}/withdraw`)).statusCode).toBe(409);
+    const decide = await call('comp', 'POST', `/api/v1/approvals/${id}/decision`, { decision: 'approve' });
+    expect(decide.statusCode).toBe(409);
+    expect((await call('mkt', 'POST', '/api/v1/approvals/999999/withdraw')).statusCode).toBe(404);
+    const [entry] = await listEntries(op, { action: 'approvals.withdrawn', targetId: id, limit: 1 });
+    expect(entry?.details).toMatchObject({ kind: 'campaign', ruleIds: ['M7'] });
+    // a decided submission cannot be withdrawn
+    const second = await call('mkt', 'POST', '/api/v1/approvals', {
+      kind: 'campaign',
+      title: 'summer campaign',
+      payload: { channel: 'sms' },
+    });
+    const sid = (second.json() as { id: string }).id;
+    await call('comp', 'POST', `/api/v1/approvals/${sid}/decision`, { decision: 'reject', comment: 'no audience' });
+    const late = await call('mkt', 'POST', `/api/v1/approvals/${sid}/withdraw`);
+    expect(late.statusCode).toBe(409);
+    expect(late.body).toContain('already rejected');
   });
 
   it('suitability: a C2 customer is refused an R3 product and allowed an R2 one; another RM gets 404', async () => {

@@ -17,6 +17,7 @@ import {
   suitabilityRequestSchema,
   updateRuleParams,
   updateSettings,
+  withdrawApproval,
 } from './compliance.service.ts';
 
 const ruleParams = z.object({ id: z.string().regex(/^[A-Z][0-9]{1,2}$/, 'a rule id such as M13') });
@@ -134,6 +135,19 @@ export const complianceRoutes: RouteModule = (app, ctx) => {
       },
     },
     async (req) => decideApproval(ctx, signedIn(req), req.params.id, req.body.decision, req.body.comment),
+  );
+
+  typed.post(
+    '/api/v1/approvals/:id/withdraw',
+    {
+      config: { permission: 'approvals.submit' },
+      schema: {
+        tags: ['compliance'],
+        summary: 'Withdraw one of your own submissions while it is pending (maker); audited',
+        params: idParams,
+      },
+    },
+    async (req) => withdrawApproval(ctx, signedIn(req), req.params.id),
   );
 
   typed.post(

@@ -521,6 +521,30 @@ export async function decideApproval(
   });
 }
 
+/** The maker takes back a submission the checker has not decided yet (M7: a decided one stays as decided). */
+export async function withdrawApproval(ctx: AppContext, user: AuthUser, id: number) {
+  return ctx.stores.op.transaction(async (tx) => {
+    const current = await repo.getApproval(tx, id, true);
+    if (!current) throw notFound(`approval ${id}`);
+    if (current.submitted_by !== user.id)
+      throw new HttpProblem(403, 'Forbidden', `approval ${id} is not yours; only its maker may withdraw it`);
+    const row = current.status === 'pending' ? await repo.withdrawApproval(tx, id) : undefined;
+    if (!row)
+      throw new HttpProblem(
+        409,
+        'Conflict',
+        `approval ${id} is already ${current.status}; only a pending one can be withdrawn`,
+      );
+    await appendAudit(tx, {
+      actor: actorOf(user),
+      action: 'approvals.withdrawn',
+      target: { type: 'approval', id: row.id },
+      details: { ruleIds: ['M7'], kind: row.kind },
+    });
+    return approvalView(row);
+  });
+}
+
 /** For downstream use (sending, launching, exporting): the approved payload, or a 409 naming rule M7. */
 export async function requireApprovedVersion(db: OperationalQueryable, id: number): Promise<unknown> {
   const row = await repo.getApproval(db, id);
